@@ -1,0 +1,23 @@
+import { interactionCreateInputSchema, interactionCreateOutputSchema } from '../../../shared/schemas/interaction-create.schema';
+import { iso, person, route } from '../../_lib/handler';
+import { requireStaff, requireVisibleMember } from '../../_lib/staff-guard';
+
+// POST /api/staff/interactions: log a chat, call, visit or note, as the calling associate.
+export default route({
+  POST: person({
+    input: interactionCreateInputSchema,
+    output: interactionCreateOutputSchema,
+    status: 201,
+    run: ({ input, inTx }) =>
+      inTx(async (tx) => {
+        const { staffId } = await requireStaff(tx);
+        await requireVisibleMember(tx, input.memberId);
+        const [row] = await tx<{ id: string; occurred_at: Date }[]>`
+          insert into public.interactions (org_id, member_id, staff_id, kind, note, follow_up_on)
+          values (private.jwt_org_id(), ${input.memberId}, ${staffId}, ${input.kind}, ${input.note}, ${input.followUpOn ?? null})
+          returning id, occurred_at`;
+        if (!row) throw new Error('insert returned nothing');
+        return { id: row.id, occurredAt: iso(row.occurred_at) };
+      }),
+  }),
+});

@@ -1,0 +1,18 @@
+// Members only ever load the main package (start, join, card). The associates' pages are a
+// subpackage, downloaded the first time an associate opens them, which keeps the main package
+// (WeChat's 2 MB limit) to what every member needs.
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/member/join/index', 'pages/member/card/index'],
+  subPackages: [
+    {
+      root: 'staff',
+      pages: ['customers/index', 'customer/index'],
+    },
+  ],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#fff',
+    navigationBarTitleText: '会员中心',
+    navigationBarTextStyle: 'black',
+  },
+});

@@ -1,0 +1,179 @@
+import { useEffect, useState } from 'react';
+import { useRouter } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { customerCardInputSchema, type CustomerCardOutput } from '@shared/schemas/customer-card.schema';
+import type { TagTaxonomyOutput } from '@shared/schemas/member-tag.schema';
+import { Notice } from '../../components/notice';
+import { api } from '../../services/api';
+import { errorMessage, isApiError } from '../../services/api-client';
+import { formatDate, formatDateTime, formatFen, interactionKindLabels } from '../../lib/format';
+import { InteractionForm } from './interaction-form';
+import { TagEditor } from './tag-editor';
+import './index.scss';
+
+type LoadState = 'loading' | 'ready' | 'not-found' | 'failed';
+
+// One customer, as an associate sees them: masked phone, tags (editable), recent orders and
+// interactions, and a form to log a new interaction. A customer outside the associate's stores
+// is indistinguishable from one that does not exist: both are "not found".
+export default function CustomerPage() {
+  const { params } = useRouter();
+  const [state, setState] = useState<LoadState>('loading');
+  const [card, setCard] = useState<CustomerCardOutput | null>(null);
+  const [taxonomy, setTaxonomy] = useState<TagTaxonomyOutput | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busyTags, setBusyTags] = useState<ReadonlySet<string>>(new Set());
+
+  const idCheck = customerCardInputSchema.safeParse({ id: params.id ?? '' });
+  const memberId = idCheck.success ? idCheck.data.id : null;
+
+  const loadCard = async (): Promise<void> => {
+    if (!memberId) {
+      setState('not-found');
+      return;
+    }
+    try {
+      setCard(await api.customer(memberId));
+      setState('ready');
+    } catch (e) {
+      if (isApiError(e) && e.status === 404) setState('not-found');
+      else {
+        setError(errorMessage(e));
+        setState((s) => (s === 'ready' ? s : 'failed'));
+      }
+    }
+  };
+
+  useEffect(() => {
+    void loadCard();
+    api
+      .tags()
+      .then(setTaxonomy)
+      .catch(() => {
+        // Editing needs the taxonomy; the card still shows the customer's tags without it.
+      });
+    // Once per page load (the id is fixed for the page).
+  }, []);
+
+  const toggleTag = async (tagId: string, groupId: string): Promise<void> => {
+    if (!card || busyTags.has(tagId)) return;
+    const tagged = card.tags.some((t) => t.id === tagId);
+    setBusyTags((s) => new Set(s).add(tagId));
+    setError(null);
+    try {
+      const result = tagged ? await api.removeTag(card.id, tagId) : await api.addTag(card.id, tagId);
+      const group = taxonomy?.groups.find((g) => g.id === groupId);
+      const tag = group?.tags.find((t) => t.id === tagId);
+      setCard((current) => {
+        if (!current) return current;
+        const others = current.tags.filter((t) => t.id !== tagId);
+        if (!result.tagged || !group || !tag) return { ...current, tags: others };
+        return {
+          ...current,
+          tags: [...others, { id: tag.id, name: tag.name, color: tag.color, groupId: group.id, groupName: group.name }],
+        };
+      });
+      // In a single-choice group the server replaces the previous tag; re-read to show that.
+      if (result.tagged && group?.selection === 'single') void loadCard();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusyTags((s) => {
+        const next = new Set(s);
+        next.delete(tagId);
+        return next;
+      });
+    }
+  };
+
+  if (state === 'not-found') {
+    return (
+      <View className='page customer-page'>
+        <Notice id='customer-not-found' tone='info' text='没有找到这位顾客，或不属于你的门店。' />
+      </View>
+    );
+  }
+
+  return (
+    <View className='page customer-page'>
+      <Notice id='customer-error' text={error} />
+      {state === 'loading' ? <View className='muted'>加载中…</View> : null}
+
+      {card ? (
+        <View>
+          <View id='customer-card' className='card'>
+            <Text id='customer-name' className='customer-page__name'>
+              {card.name ?? '未填写姓名'}
+            </Text>
+            <View className='row'>
+              <Text className='row__label'>手机号</Text>
+              <Text id='customer-phone'>{card.phoneMasked ?? '未绑定'}</Text>
+            </View>
+            <View className='row'>
+              <Text className='row__label'>会员号</Text>
+              <Text id='customer-member-no'>{card.memberNo}</Text>
+            </View>
+            <View className='row'>
+              <Text className='row__label'>门店 / 导购</Text>
+              <Text id='customer-store'>
+                {card.store?.name ?? '—'} / {card.associate?.name ?? '—'}
+              </Text>
+            </View>
+            <View className='row'>
+              <Text className='row__label'>累计消费</Text>
+              <Text id='customer-spend'>
+                {formatFen(card.lifetimeSpendFen)}（{card.orderCount} 单）
+              </Text>
+            </View>
+            <View className='row'>
+              <Text className='row__label'>入会</Text>
+              <Text>{formatDate(card.joinedAt)}</Text>
+            </View>
+          </View>
+
+          <TagEditor
+            tags={card.tags}
+            taxonomy={taxonomy}
+            busyTagIds={busyTags}
+            onToggle={(tagId, groupId) => void toggleTag(tagId, groupId)}
+          />
+
+          <InteractionForm memberId={card.id} onLogged={() => void loadCard()} />
+
+          <View id='customer-interactions' className='card'>
+            <Text className='card__title'>最近互动</Text>
+            {card.interactions.length === 0 ? <Text className='muted'>暂无互动</Text> : null}
+            {card.interactions.map((item) => (
+              <View key={item.id} className='interaction-row'>
+                <View className='interaction-row__head'>
+                  <Text className='interaction-row__kind'>{interactionKindLabels[item.kind]}</Text>
+                  <Text className='muted'>
+                    {formatDateTime(item.occurredAt)}
+                    {item.staffName ? ` · ${item.staffName}` : ''}
+                  </Text>
+                </View>
+                <Text className='interaction-row__note'>{item.note}</Text>
+              </View>
+            ))}
+          </View>
+
+          <View id='customer-orders' className='card'>
+            <Text className='card__title'>最近订单</Text>
+            {card.orders.length === 0 ? <Text className='muted'>暂无订单</Text> : null}
+            {card.orders.map((order) => (
+              <View key={order.id} className='row order-row'>
+                <View className='order-row__main'>
+                  <Text>{order.orderNo}</Text>
+                  <Text className='muted'>
+                    {formatDate(order.orderedAt)} · {order.lineCount} 件
+                  </Text>
+                </View>
+                <Text className='order-row__total'>{formatFen(order.totalFen)}</Text>
+              </View>
+            ))}
+          </View>
+        </View>
+      ) : null}
+    </View>
+  );
+}

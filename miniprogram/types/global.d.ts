@@ -1,0 +1,18 @@
+/// <reference types="@tarojs/taro" />
+
+declare module '*.png';
+declare module '*.svg';
+declare module '*.css';
+declare module '*.scss';
+
+// Build-time constant (config/index.ts): the API origin; '' in H5 (same origin as the page).
+declare const API_BASE: string;
+
+declare namespace NodeJS {
+  interface ProcessEnv {
+    NODE_ENV: 'development' | 'production' | 'test';
+    TARO_ENV: 'weapp' | 'h5';
+    TARO_APP_ID?: string;
+    TARO_APP_API_BASE?: string;
+  }
+}
