@@ -33,12 +33,18 @@ export default route({
             storeId = store.id;
           }
           const keys = input.name ? nameSearchKeys(input.name) : null;
+          // Two taps at once (or two devices) must not make two members: the unique index on
+          // (org_id, account_id) arbitrates, and the loser reads the winner's row.
           const [created] = await tx<{ id: string }[]>`
             insert into public.members (org_id, account_id, store_id, name, name_pinyin, name_initials, join_channel)
             values (private.jwt_org_id(), auth.uid(), ${storeId}, ${input.name ?? null}, ${keys?.pinyin ?? null},
                     ${keys?.initials ?? null}, ${storeId ? 'store_qr' : 'organic'})
+            on conflict (org_id, account_id) where account_id is not null do nothing
             returning id`;
-          memberId = created?.id;
+          const [winner] = created
+            ? [created]
+            : await tx<{ id: string }[]>`select id from public.members where account_id = auth.uid() and org_id = private.jwt_org_id()`;
+          memberId = winner?.id;
           if (!memberId) throw new Error('member insert returned nothing');
           // The WeChat identities of the signing-in account become the member's identities.
           await tx`
@@ -48,15 +54,27 @@ export default route({
             select a.org_id, 'unionid', a.wx_unionid, ${memberId}::uuid from public.accounts a where a.id = auth.uid() and a.wx_unionid is not null
             on conflict do nothing`;
         }
+        // Serialise concurrent joins of the same member before reading the ledger.
+        await tx`select 1 from public.members where org_id = private.jwt_org_id() and id = ${memberId} for update`;
         const decisions = [
           { purpose: 'membership_terms', granted: true },
           { purpose: 'privacy_policy', granted: true },
           { purpose: 'marketing', granted: input.marketing ?? false },
         ];
+        // The ledger gets a row only when a decision changes (or the policy version does), so a
+        // repeated join does not pile up identical rows.
         for (const d of decisions) {
           await tx`
             insert into public.consents (org_id, member_id, purpose, channel, granted, policy_version, source)
-            values (private.jwt_org_id(), ${memberId}, ${d.purpose}, 'all', ${d.granted}, ${version}, 'miniprogram_join')`;
+            select private.jwt_org_id(), ${memberId}::uuid, ${d.purpose}, 'all', ${d.granted}, ${version}, 'miniprogram_join'
+            where not exists (
+              select 1 from (
+                select c.granted, c.policy_version from public.consents c
+                where c.org_id = private.jwt_org_id() and c.member_id = ${memberId}::uuid and c.purpose = ${d.purpose} and c.channel = 'all'
+                order by c.created_at desc, c.id desc limit 1
+              ) latest
+              where latest.granted = ${d.granted} and latest.policy_version = ${version}
+            )`;
         }
         return loadOwnMemberCard(tx);
       });
