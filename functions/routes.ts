@@ -1,4 +1,6 @@
 import type { RouteHandler } from './_lib/handler';
+import authConsoleApprove from './api/auth/console-approve';
+import authConsoleTicket from './api/auth/console-ticket';
 import authWxLogin from './api/auth/wx-login';
 import config from './api/config';
 import health from './api/health';
@@ -16,6 +18,8 @@ import staffTags from './api/staff/tags';
 // same files are deployed as functions by path (see vercel.json); this table must list every
 // file under functions/api (a test checks it).
 export const routes: Record<string, RouteHandler> = {
+  '/api/auth/console-approve': authConsoleApprove,
+  '/api/auth/console-ticket': authConsoleTicket,
   '/api/auth/wx-login': authWxLogin,
   '/api/config': config,
   '/api/health': health,

@@ -9,3 +9,4 @@ export * from './schemas/member-tag.schema';
 export * from './schemas/interaction-create.schema';
 export * from './domain/phone-mask';
 export * from './domain/name-pinyin';
+export * from './schemas/console-login.schema';

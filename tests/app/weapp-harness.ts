@@ -6,6 +6,7 @@
 //
 // miniprogram-simulate renders into a DOM, so it needs `jsdom` (not a dependency of the project
 // yet; the test is skipped with a message when it is missing).
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const WEAPP_ROOT = path.resolve(__dirname, '../../miniprogram/dist/weapp');
@@ -106,6 +107,21 @@ export class WeappHarness {
     for (const key of DOM_GLOBALS) g[key] = w[key];
 
     this.simulate = jest.requireActual<Simulate>('miniprogram-simulate');
+    // miniprogram-simulate runs a page's js with require() and then deletes it from
+    // require.cache so that the next load registers the page again. Jest's require.cache is not
+    // its module registry, so a page opened twice would not register twice; run the file's
+    // source afresh instead, with jest's require (the shared chunks, taro.js above all, stay
+    // single instances, as in WeChat).
+    const simulateUtils = jest.requireActual<{ runJs: (filePath: string) => void }>('miniprogram-simulate/src/utils');
+    simulateUtils.runJs = (filePath: string) => {
+      const file = filePath.endsWith('.js') ? filePath : `${filePath}.js`;
+      const source = fs.readFileSync(file, 'utf8');
+      const moduleObject = { exports: {} as unknown };
+      const localRequire = (request: string): unknown =>
+        jest.requireActual(request.startsWith('.') ? path.resolve(path.dirname(file), request) : request);
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the built page, as WeChat does
+      new Function('require', 'module', 'exports', source)(localRequire, moduleObject, moduleObject.exports);
+    };
     // miniprogram-simulate installed its own mock `wx`; the parts the app uses are replaced here.
     Object.assign(g.wx as object, this.fakeWx());
 

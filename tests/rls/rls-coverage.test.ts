@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { createSql, type Sql } from '../../functions/_lib/db';
+import { createSql, type Sql, type Tx } from '../../functions/_lib/db';
 import { migrate } from '../../functions/_lib/migrations';
 import { startEmbeddedDb } from '../../server/embedded-db';
 import { createTestDb, type TestDb } from '../helpers/test-db';
+import { asOwner } from './rls-helpers';
 
 // Catalogue-wide checks: they read pg_catalog, so tables, policies and functions added by later
 // migrations are covered without touching this file.
@@ -23,6 +24,29 @@ afterAll(async () => {
 });
 
 type Named = { name: string };
+
+type Querier = Sql | Tx;
+
+const tablesWithoutRls = async (q: Querier): Promise<string[]> =>
+  (await q<Named[]>`
+    select n.nspname || '.' || c.relname as name
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = any (${SCHEMAS}::text[]) and c.relkind in ('r', 'p') and not c.relrowsecurity
+    order by 1`).map((r) => r.name);
+
+const policiesNotForAuthenticated = async (q: Querier): Promise<string[]> =>
+  (await q<Named[]>`
+    select schemaname || '.' || tablename || ': ' || policyname || ' -> {' || array_to_string(roles, ',') || '}' as name
+    from pg_policies where schemaname = any (${SCHEMAS}::text[]) and roles::text[] <> array['authenticated']
+    order by 1`).map((r) => r.name);
+
+const definersWithoutSearchPath = async (q: Querier): Promise<string[]> =>
+  (await q<Named[]>`
+    select n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as name
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where p.prosecdef and n.nspname not in ('pg_catalog', 'information_schema')
+      and not exists (select 1 from unnest(coalesce(p.proconfig, '{}'::text[])) c where c like 'search_path=%')
+    order by 1`).map((r) => r.name);
 
 // Every privilege anon and authenticated hold on the tables, columns, sequences and functions of
 // the public and private schemas, one string per (role, privilege, object).
@@ -127,21 +151,20 @@ const summarise = (lines: string[]): string[] => {
 
 describe('the catalogue', () => {
   test('every table in public and private has row level security enabled', async () => {
-    const tables = await sql<{ name: string; rls: boolean }[]>`
-      select n.nspname || '.' || c.relname as name, c.relrowsecurity as rls
+    const tables = await sql<Named[]>`
+      select n.nspname || '.' || c.relname as name
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = any (${SCHEMAS}::text[]) and c.relkind in ('r', 'p')
-      order by 1`;
+      where n.nspname = any (${SCHEMAS}::text[]) and c.relkind in ('r', 'p')`;
     // The check is only meaningful if it sees the schema at all.
     expect(tables.map((t) => t.name)).toEqual(
       expect.arrayContaining(['public.members', 'public.audit_log', 'public.staff', 'private.wx_sessions', 'private.wechat_tokens']),
     );
-    expect(tables.filter((t) => !t.rls).map((t) => t.name)).toEqual([]);
+    expect(await tablesWithoutRls(sql)).toEqual([]);
   });
 
   test('anon holds no privilege on any table, column or sequence in public', async () => {
     const granted = await sql<Named[]>`
-      select c.relkind || ' ' || c.relname as name
+      select n.nspname || '.' || c.relname as name
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and (
         (c.relkind in ('r', 'p', 'v', 'm', 'f') and (
@@ -170,22 +193,18 @@ describe('the catalogue', () => {
   });
 
   test('every policy applies to role authenticated only (none is "to public")', async () => {
-    const policies = await sql<{ name: string; roles: string }[]>`
-      select schemaname || '.' || tablename || ': ' || policyname as name, array_to_string(roles, ',') as roles
-      from pg_policies where schemaname = any (${SCHEMAS}::text[]) order by 1`;
-    expect(policies.length).toBeGreaterThanOrEqual(30);
-    expect(policies.filter((p) => p.roles !== 'authenticated').map((p) => `${p.name} -> {${p.roles}}`)).toEqual([]);
+    const [{ n } = { n: 0 }] = await sql<{ n: number }[]>`select count(*)::int as n from pg_policies where schemaname = any (${SCHEMAS}::text[])`;
+    expect(n).toBeGreaterThanOrEqual(30);
+    expect(await policiesNotForAuthenticated(sql)).toEqual([]);
   });
 
   test('every security definer function pins its search_path', async () => {
-    const fns = await sql<{ name: string; pinned: boolean }[]>`
-      select n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as name,
-             exists (select 1 from unnest(coalesce(p.proconfig, '{}'::text[])) c where c like 'search_path=%') as pinned
+    const fns = await sql<Named[]>`
+      select n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as name
       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-      where p.prosecdef and n.nspname not in ('pg_catalog', 'information_schema')
-      order by 1`;
+      where p.prosecdef and n.nspname not in ('pg_catalog', 'information_schema')`;
     expect(fns.map((f) => f.name)).toEqual(expect.arrayContaining(['private.can_see_member(p_org uuid, p_member uuid)', 'public.member_phone_ciphertext(p_member uuid)']));
-    expect(fns.filter((f) => !f.pinned).map((f) => f.name)).toEqual([]);
+    expect(await definersWithoutSearchPath(sql)).toEqual([]);
   });
 
   test('anon cannot reach any security definer function (schema usage and execute together)', async () => {
@@ -204,6 +223,35 @@ describe('the catalogue', () => {
       where n.nspname = 'private' and p.proname in ('wx_sign_in', 'wechat_token_get', 'wechat_token_put', 'wechat_token_lock')
         and has_function_privilege(r.r, p.oid, 'EXECUTE')`;
     expect(callable.map((c) => c.name)).toEqual([]);
+  });
+});
+
+describe('the checks themselves (a later migration that forgets something, rolled back)', () => {
+  test('a new table without row level security is reported', async () => {
+    const found = await asOwner(sql, async (tx) => {
+      await tx`create table public.rls_probe (id int primary key)`;
+      await tx`create table private.rls_probe_private (id int primary key)`;
+      return tablesWithoutRls(tx);
+    });
+    expect(found).toEqual(['private.rls_probe_private', 'public.rls_probe']);
+  });
+
+  test('a policy "to public" is reported', async () => {
+    const found = await asOwner(sql, async (tx) => {
+      await tx`create table public.rls_probe (id int primary key)`;
+      await tx`alter table public.rls_probe enable row level security`;
+      await tx`create policy "open to all" on public.rls_probe for select using (true)`;
+      return policiesNotForAuthenticated(tx);
+    });
+    expect(found).toEqual(['public.rls_probe: open to all -> {public}']);
+  });
+
+  test('a security definer function without a pinned search_path is reported', async () => {
+    const found = await asOwner(sql, async (tx) => {
+      await tx`create function private.rls_probe() returns int language sql security definer as 'select 1'`;
+      return definersWithoutSearchPath(tx);
+    });
+    expect(found).toEqual(['private.rls_probe()']);
   });
 });
 
