@@ -15,6 +15,8 @@ type PersonContext<I> = {
   input: I;
   claims: AccessClaims;
   inTx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  // The pool, for the identity service's own transactions only (never for the person's data).
+  sql: Sql;
   req: VercelRequest;
 };
 type PublicContext<I> = { input: I; sql: Sql; req: VercelRequest };
@@ -90,9 +92,19 @@ const sendError = (res: VercelResponse, status: number, code: string, message: s
   res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
 };
 
+// Server-Timing (https://w3c.github.io/server-timing/): `app` is the whole handler (auth, zod,
+// database, output), `db` the time inside the person's transactions. The bench reads it to
+// report server time apart from the network and the client; browsers show it in devtools.
+const serverTiming = (res: VercelResponse, started: number, dbMs: number | null): void => {
+  const app = `app;dur=${(performance.now() - started).toFixed(2)}`;
+  res.setHeader('Server-Timing', dbMs === null ? app : `${app}, db;dur=${dbMs.toFixed(2)}`);
+};
+
 export const route =
   (endpoints: Partial<Record<Method, Endpoint<unknown, unknown>>>): RouteHandler =>
   async (req, res) => {
+    const started = performance.now();
+    let dbMs: number | null = null;
     const method = (req.method ?? 'GET').toUpperCase() as Method;
     const endpoint = endpoints[method];
     res.setHeader('Cache-Control', 'no-store');
@@ -110,6 +122,7 @@ export const route =
       }
       const parsed = endpoint.input.safeParse(inputOf(req, method));
       if (!parsed.success) {
+        serverTiming(res, started, dbMs);
         sendError(res, 400, 'invalid_input', 'Some fields are not valid', zodFields(parsed.error));
         return;
       }
@@ -119,15 +132,25 @@ export const route =
           ? await endpoint.run({
               input: parsed.data,
               claims,
-              inTx: (fn) => withPersonTx(sql, claims as AccessClaims, fn),
+              inTx: async (fn) => {
+                const t0 = performance.now();
+                try {
+                  return await withPersonTx(sql, claims as AccessClaims, fn);
+                } finally {
+                  dbMs = (dbMs ?? 0) + (performance.now() - t0);
+                }
+              },
+              sql,
               req,
             })
           : endpoint.auth === 'none'
             ? await endpoint.run({ input: parsed.data, sql, req })
             : null;
       const out = endpoint.output.parse(result);
+      serverTiming(res, started, dbMs);
       res.status(endpoint.status ?? 200).json(out);
     } catch (e) {
+      serverTiming(res, started, dbMs);
       if (e instanceof DomainError) {
         sendError(res, e.status, e.code, e.message, e.fields);
         return;

@@ -18,7 +18,15 @@ begin
   end loop;
 end
 $$;
-alter role service_role bypassrls;
+-- Guarded: ALTER ROLE on a role that is already right would race between two databases being
+-- migrated at once on one server ("tuple concurrently updated").
+do $$
+begin
+  if not (select rolbypassrls from pg_roles where rolname = 'service_role') then
+    alter role service_role bypassrls;
+  end if;
+end
+$$;
 
 -- The connecting user switches into these roles per transaction (set_config('role', ...)).
 do $$
@@ -75,28 +83,27 @@ $$;
 
 grant execute on all functions in schema auth to anon, authenticated, service_role;
 
--- Nothing is readable by anon unless a migration grants it explicitly (none does).
+-- Nothing is granted by default. Supabase's initial schema grants ALL on every new public table
+-- to anon and authenticated; these revoke that default for tables created from here on, and
+-- every domain migration also revokes explicitly before granting exactly the columns a person
+-- may touch (TRUNCATE, for one, ignores RLS).
 revoke all on schema public from anon;
-alter default privileges in schema public revoke all on tables from anon;
-alter default privileges in schema public revoke all on sequences from anon;
-alter default privileges in schema public revoke all on functions from anon;
-alter default privileges in schema public revoke execute on functions from public;
+alter default privileges in schema public revoke all on tables from anon, authenticated;
+alter default privileges in schema public revoke all on sequences from anon, authenticated;
+alter default privileges in schema public revoke all on functions from anon, authenticated;
+-- Functions: no EXECUTE for PUBLIC by default (only the global form of this works).
+alter default privileges revoke execute on functions from public;
+-- Jobs (greeting dispatch, imports) run as service_role, never on behalf of a person.
+alter default privileges in schema public grant select, insert, update, delete on tables to service_role;
+alter default privileges in schema public grant usage, select on sequences to service_role;
 grant usage on schema public to authenticated, service_role;
 
 -- Private schema: security definer helpers and server-only tables; never exposed over an API.
 create schema if not exists private;
 revoke all on schema private from public;
 grant usage on schema private to authenticated, app_auth;
-alter default privileges in schema private revoke execute on functions from public;
 
--- The org of the current request, from the signed token. Identity only: what the person may
--- do is decided by table lookups in the helpers below.
-create or replace function private.jwt_org_id() returns uuid
-  language sql stable set search_path = ''
-as $$
-  select nullif(auth.jwt() ->> 'org_id', '')::uuid
-$$;
-grant execute on function private.jwt_org_id() to authenticated;
+-- (private.jwt_org_id() is defined with the accounts table, which it checks.)
 
 -- updated_at maintenance for tables that have it.
 create or replace function private.touch_updated_at() returns trigger

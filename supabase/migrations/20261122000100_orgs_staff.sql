@@ -81,6 +81,17 @@ alter table public.staff_stores enable row level security;
 
 -- Helpers (security definer: they read staff facts the caller cannot read directly) --------
 
+-- The org of the current request: the token's org_id claim, but only if the token's subject
+-- is an account of that org. A token naming an org its subject does not belong to yields null,
+-- and every policy then matches nothing.
+create or replace function private.jwt_org_id() returns uuid
+  language sql stable security definer set search_path = ''
+as $$
+  select a.org_id from public.accounts a
+  where a.id = auth.uid() and a.org_id = nullif(auth.jwt() ->> 'org_id', '')::uuid
+$$;
+grant execute on function private.jwt_org_id() to authenticated;
+
 -- Role of the calling person as active staff of the token's org, or null.
 create or replace function private.my_staff_role() returns text
   language sql stable security definer set search_path = ''
@@ -205,6 +216,7 @@ create policy "Admins can remove store assignments"
 
 -- Grants ------------------------------------------------------------------------------------
 
+revoke all on public.orgs, public.stores, public.accounts, public.staff, public.staff_stores from anon, authenticated;
 grant select, update (name, timezone) on public.orgs to authenticated;
 grant select, insert, update (name, city, active) on public.stores to authenticated;
 grant select on public.accounts to authenticated;

@@ -173,9 +173,18 @@ create policy "Identities are visible with their member"
   on public.member_identities for select to authenticated
   using (org_id = (select private.jwt_org_id()) and private.can_see_member(org_id, member_id));
 
-create policy "Members link identities to themselves"
+-- A member may link only the WeChat identities of their own signed-in account. Phone numbers
+-- (verified with WeChat) and POS numbers are linked by the server, never by a person.
+create policy "Members link their own account's WeChat identities to themselves"
   on public.member_identities for insert to authenticated
-  with check (org_id = (select private.jwt_org_id()) and member_id = (select private.my_member_id()));
+  with check (
+    org_id = (select private.jwt_org_id())
+    and member_id = (select private.my_member_id())
+    and (
+      (kind = 'openid' and value = (select a.wx_openid from public.accounts a where a.id = (select auth.uid())))
+      or (kind = 'unionid' and value = (select a.wx_unionid from public.accounts a where a.id = (select auth.uid())))
+    )
+  );
 
 create policy "Consents are visible with their member"
   on public.consents for select to authenticated
@@ -191,21 +200,27 @@ create policy "Members can read the associate who serves them"
 
 -- Grants ------------------------------------------------------------------------------------
 
+revoke all on public.members, public.member_identities, public.consents from anon, authenticated;
+revoke all on sequence public.member_no_seq from anon, authenticated;
+
 -- Column grants: phone_enc and phone_hash are never selectable by a person; decryption is the
--- server's, through member_phone_ciphertext() below, which checks who is asking.
+-- server's, through member_phone_ciphertext() below, which checks who is asking. The phone
+-- columns are written only by the identity service after WeChat verified the number.
 grant select (org_id, id, account_id, member_no, store_id, associate_id, name, name_pinyin, name_initials,
   gender, birthday_calendar, birth_year, birth_month, birth_day, birth_leap_month, region_code,
   phone_last4, phone_masked, join_channel, joined_at, updated_at, deleted_at) on public.members to authenticated;
-grant insert (org_id, account_id, store_id, associate_id, name, name_pinyin, name_initials, gender,
+grant insert (org_id, account_id, store_id, name, name_pinyin, name_initials, gender,
   birthday_calendar, birth_year, birth_month, birth_day, birth_leap_month, region_code, join_channel)
   on public.members to authenticated;
 grant update (name, name_pinyin, name_initials, gender, birthday_calendar, birth_year, birth_month, birth_day,
-  birth_leap_month, region_code, phone_enc, phone_hash, phone_last4, phone_masked) on public.members to authenticated;
+  birth_leap_month, region_code) on public.members to authenticated;
 grant usage on sequence public.member_no_seq to authenticated;
--- value is needed by ON CONFLICT (the arbiter columns must be readable); rows stay RLS-scoped.
-grant select (org_id, kind, value, member_id, created_at) on public.member_identities to authenticated;
-grant insert on public.member_identities to authenticated;
-grant select, insert on public.consents to authenticated;
+-- value stays hidden: it holds phone blind indexes and other customers' identifiers.
+grant select (org_id, kind, member_id, created_at) on public.member_identities to authenticated;
+grant insert (org_id, kind, value, member_id) on public.member_identities to authenticated;
+-- created_at is the server's clock: a member cannot back- or post-date a consent decision.
+grant select on public.consents to authenticated;
+grant insert (org_id, member_id, purpose, channel, granted, policy_version, source) on public.consents to authenticated;
 
 -- The full phone ciphertext, for the member themselves only (staff reveal comes with its audit
 -- in the workbench). Returns null for anyone else.
@@ -218,3 +233,31 @@ as $$
 $$;
 revoke execute on function public.member_phone_ciphertext(uuid) from public;
 grant execute on function public.member_phone_ciphertext(uuid) to authenticated;
+
+-- The identity service (role app_auth) stores a phone number WeChat has verified for the member:
+-- ciphertext, blind index, last four, mask, and the phone identity. Returns false when the
+-- number already belongs to another member of the org (nothing is written then).
+create or replace function private.set_verified_phone(
+  p_org uuid, p_member uuid, p_enc text, p_hash text, p_last4 text, p_masked text
+) returns boolean
+  language plpgsql security definer set search_path = ''
+as $$
+declare
+  v_owner uuid;
+begin
+  insert into public.member_identities (org_id, kind, value, member_id)
+  values (p_org, 'phone', p_hash, p_member)
+  on conflict do nothing;
+  select i.member_id into v_owner from public.member_identities i
+  where i.org_id = p_org and i.kind = 'phone' and i.value = p_hash;
+  if v_owner is distinct from p_member then
+    return false;
+  end if;
+  update public.members m
+  set phone_enc = p_enc, phone_hash = p_hash, phone_last4 = p_last4, phone_masked = p_masked
+  where m.org_id = p_org and m.id = p_member and m.deleted_at is null;
+  return found;
+end
+$$;
+revoke execute on function private.set_verified_phone(uuid, uuid, text, text, text, text) from public;
+grant execute on function private.set_verified_phone(uuid, uuid, text, text, text, text) to app_auth;

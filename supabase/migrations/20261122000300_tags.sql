@@ -46,7 +46,7 @@ alter table public.tag_groups enable row level security;
 alter table public.tags enable row level security;
 alter table public.member_tags enable row level security;
 
-create policy "Staff and members can read their org's tag groups"
+create policy "Staff can read their org's tag groups"
   on public.tag_groups for select to authenticated
   using (org_id = (select private.jwt_org_id()) and (select private.my_staff_role()) is not null);
 
@@ -97,6 +97,7 @@ create policy "Staff can untag members they can see"
     and private.can_see_member(org_id, member_id)
   );
 
-grant select, insert, update (name, selection, sort_order) on public.tag_groups to authenticated;
-grant select, insert, update (name, color, retired_at) on public.tags to authenticated;
-grant select, insert, delete on public.member_tags to authenticated;
+revoke all on public.tag_groups, public.tags, public.member_tags from anon, authenticated;
+grant select, insert (org_id, name, selection, sort_order), update (name, selection, sort_order) on public.tag_groups to authenticated;
+grant select, insert (org_id, group_id, name, color), update (name, color, retired_at) on public.tags to authenticated;
+grant select, insert (org_id, member_id, tag_id, tagged_by), delete on public.member_tags to authenticated;

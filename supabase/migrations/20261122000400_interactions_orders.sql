@@ -80,6 +80,8 @@ create policy "Order lines are visible with their order"
     and exists (select 1 from public.orders o where o.org_id = order_lines.org_id and o.id = order_lines.order_id)
   );
 
-grant select, insert on public.interactions to authenticated;
+revoke all on public.interactions, public.orders, public.order_lines from anon, authenticated;
+-- occurred_at is the server's clock.
+grant select, insert (org_id, member_id, staff_id, kind, note, follow_up_on) on public.interactions to authenticated;
 grant select on public.orders to authenticated;
 grant select on public.order_lines to authenticated;

@@ -40,4 +40,6 @@ create policy "People write audit entries as themselves in their org"
   on public.audit_log for insert to authenticated
   with check (org_id = (select private.jwt_org_id()) and actor_account_id = (select auth.uid()));
 
-grant select, insert on public.audit_log to authenticated;
+revoke all on public.audit_log from anon, authenticated;
+-- created_at is the server's clock: entries cannot be back- or post-dated.
+grant select, insert (org_id, actor_account_id, action, target_type, target_id, detail) on public.audit_log to authenticated;

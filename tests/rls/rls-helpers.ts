@@ -17,6 +17,11 @@ export const DENIED: Outcome = { error: '42501' };
 export const NO_ROWS: Outcome = { rows: 0 };
 export const ONE_ROW: Outcome = { rows: 1 };
 
+// For assertions that accept several secure outcomes: 'as expected' when the outcome is one of
+// them, otherwise the outcome itself (so a failure prints what actually happened).
+export const oneOf = (outcome: Outcome, accepted: Outcome[]): Outcome | 'as expected' =>
+  accepted.some((a) => JSON.stringify(a) === JSON.stringify(outcome)) ? 'as expected' : outcome;
+
 export const pgCode = (e: unknown): string => {
   if (typeof e === 'object' && e !== null && 'code' in e) {
     const code = (e as { code: unknown }).code;

@@ -1,6 +1,7 @@
 import { memberCardOutputSchema } from '../../../shared/schemas/member-card.schema';
 import { memberPhoneInputSchema } from '../../../shared/schemas/member-phone.schema';
 import { protectPhone } from '../../_lib/crypto/phone';
+import { withAuthServiceTx } from '../../_lib/db';
 import { DomainError, notFound } from '../../_lib/errors';
 import { person, route } from '../../_lib/handler';
 import { loadOwnMemberCard } from '../../_lib/member-card';
@@ -13,7 +14,7 @@ export default route({
   POST: person({
     input: memberPhoneInputSchema,
     output: memberCardOutputSchema,
-    run: async ({ input, inTx }) => {
+    run: async ({ input, inTx, claims, sql }) => {
       const member = await inTx(
         (tx) => tx<{ id: string; has_phone: boolean }[]>`
           select id, phone_last4 is not null as has_phone from public.members
@@ -34,22 +35,12 @@ export default route({
       }
       const phone = protectPhone(phoneNumber);
 
-      return inTx(async (tx) => {
-        const linked = await tx`
-          insert into public.member_identities (org_id, kind, value, member_id)
-          values (private.jwt_org_id(), 'phone', ${phone.hash}, ${me.id})
-          on conflict (org_id, kind, value) do nothing
-          returning member_id`;
-        if (linked.length === 0) {
-          const mine = await tx`select 1 from public.member_identities where org_id = private.jwt_org_id() and kind = 'phone' and member_id = ${me.id}`;
-          if (mine.length === 0) throw new DomainError(409, 'phone_in_use', 'This phone number belongs to another membership');
-        }
-        await tx`
-          update public.members
-          set phone_enc = ${phone.enc}, phone_hash = ${phone.hash}, phone_last4 = ${phone.last4}, phone_masked = ${phone.masked}
-          where org_id = private.jwt_org_id() and id = ${me.id}`;
-        return loadOwnMemberCard(tx);
-      });
+      // The verified number is written by the identity service (as GoTrue writes a verified
+      // phone on Supabase): people cannot write phone columns or phone identities themselves.
+      const stored = await withAuthServiceTx(sql, (tx) => tx<{ ok: boolean }[]>`
+        select private.set_verified_phone(${claims.org_id}, ${me.id}, ${phone.enc}, ${phone.hash}, ${phone.last4}, ${phone.masked}) as ok`);
+      if (!stored[0]?.ok) throw new DomainError(409, 'phone_in_use', 'This phone number belongs to another membership');
+      return inTx(loadOwnMemberCard);
     },
   }),
 });
