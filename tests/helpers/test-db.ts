@@ -20,16 +20,26 @@ export const createTestDb = async (): Promise<TestDb> => {
     const u = new URL(serverUrl);
     u.pathname = `/${name}`;
     const sql = createSql(u.toString(), { max: 4 });
-    await migrate(sql);
+    const drop = async (): Promise<void> => {
+      const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    };
+    try {
+      await migrate(sql);
+    } catch (e) {
+      // Leave no half-made database behind.
+      await sql.end({ timeout: 5 });
+      await drop();
+      throw e;
+    }
     return {
       sql,
       url: u.toString(),
       embedded: false,
       close: async () => {
         await sql.end({ timeout: 5 });
-        const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
-        await a.unsafe(`drop database if exists ${name} with (force)`);
-        await a.end();
+        await drop();
       },
     };
   }
