@@ -9,6 +9,8 @@ module.exports = {
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  // The app imports shared schemas through the same alias its build config defines.
+  moduleNameMapper: { '^@shared/(.*)$': '<rootDir>/shared/$1' },
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -9,6 +9,8 @@ declare module '*.scss';
 declare const API_BASE: string;
 
 declare namespace NodeJS {
+  // Declaration merging with @types/node's ProcessEnv needs an interface.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   interface ProcessEnv {
     NODE_ENV: 'development' | 'production' | 'test';
     TARO_ENV: 'weapp' | 'h5';

@@ -92,6 +92,7 @@ export class WeappHarness {
   private simulate!: Simulate;
   private app: PageMethods | undefined;
   private pending: Promise<void> = Promise.resolve();
+  private closing = false;
 
   // Called once per test file: the Taro runtime (taro.js) is a singleton, as in WeChat.
   setup(): void {
@@ -119,7 +120,7 @@ export class WeappHarness {
       const moduleObject = { exports: {} as unknown };
       const localRequire = (request: string): unknown =>
         jest.requireActual(request.startsWith('.') ? path.resolve(path.dirname(file), request) : request);
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the built page, as WeChat does
+      // Evaluating the built page's code, as the WeChat client does.
       new Function('require', 'module', 'exports', source)(localRequire, moduleObject, moduleObject.exports);
     };
     // miniprogram-simulate installed its own mock `wx`; the parts the app uses are replaced here.
@@ -144,12 +145,19 @@ export class WeappHarness {
     this.app.onShow?.({ path: 'pages/index/index', query: {}, scene: 1001 });
   }
 
-  reset(): void {
+  // Between tests: close every page, then let their in-flight work (React effects, requests,
+  // timers) run out before the next test starts, so a page from one test cannot navigate or
+  // fetch in the middle of the next. Navigation asked for meanwhile is ignored.
+  async reset(): Promise<void> {
+    this.closing = true;
     for (const page of [...this.stack].reverse()) this.unload(page);
     this.stack = [];
+    await this.pending;
+    await new Promise((resolve) => setTimeout(resolve, 50));
     this.storage.clear();
     this.requests.length = 0;
     this.navigations.length = 0;
+    this.closing = false;
   }
 
   get current(): OpenPage {
@@ -189,6 +197,7 @@ export class WeappHarness {
 
   // Navigation requested by the app runs after the current call, like the real client.
   private navigate(kind: 'navigateTo' | 'redirectTo' | 'reLaunch' | 'navigateBack', options: Callbacks & { url?: string }): void {
+    if (this.closing) return;
     this.navigations.push({ kind, url: options.url ?? '' });
     this.pending = this.pending.then(async () => {
       await new Promise((resolve) => setTimeout(resolve, 0));

@@ -23,8 +23,8 @@ describeIfReady('built weapp pages in miniprogram-simulate', () => {
   let fake: FakeApi;
 
   beforeAll(() => harness.setup());
-  beforeEach(() => {
-    harness.reset();
+  beforeEach(async () => {
+    await harness.reset();
     fake = new FakeApi();
     harness.handler = fake.handle;
   });
@@ -75,6 +75,8 @@ describeIfReady('built weapp pages in miniprogram-simulate', () => {
     await tap('#join-agree');
 
     await onPage('pages/member/card/index');
+    expect(text(await el('#card-member-no'))).toBe('M900001');
+    expect(text(find('#card-store'))).toBe('静安店');
     expect(calls('POST', '/api/member/join')[0]?.body).toEqual({
       policyVersion: '2026-11-01',
       agreeTerms: true,

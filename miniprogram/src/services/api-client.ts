@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { apiErrorSchema } from '@shared/schemas/common.schema';
 import { apiBase } from './platform';
 import { clearToken, getToken } from './session-store';
@@ -36,6 +36,8 @@ export type RequestOptions<T> = {
 };
 
 const START_PAGE = '/pages/index/index';
+
+const plainErrorSchema = z.object({ error: z.string().min(1) });
 
 const fallbackMessages: Record<number, string> = {
   400: '提交的内容有误',
@@ -103,7 +105,10 @@ export const apiRequest = async <T>(method: Method, path: string, options: Reque
     const { code, message, fields } = body.data.error;
     throw new ApiError(statusCode, code, message, fields ?? []);
   }
-  throw new ApiError(statusCode, `http_${statusCode}`, fallbackMessages[statusCode] ?? `服务暂时不可用（${statusCode}）`);
+  // The WeChat simulator's dev endpoints answer errors as { error: "message" }.
+  const plain = plainErrorSchema.safeParse(data);
+  const message = plain.success ? plain.data.error : (fallbackMessages[statusCode] ?? `服务暂时不可用（${statusCode}）`);
+  throw new ApiError(statusCode, `http_${statusCode}`, message);
 };
 
 // A message fit for the user, whatever was thrown.

@@ -49,6 +49,13 @@ export default function CustomersPage() {
     const seq = ++requestSeq.current;
     setLoading(true);
     setError(null);
+    // A new search or store starts from an empty list, so rows of the previous one cannot be
+    // mistaken for (or tapped as) results of this one.
+    if (!after) {
+      setItems([]);
+      setCursor(null);
+      setLoaded(false);
+    }
     try {
       const page = await api.customers(parsed.data);
       if (seq !== requestSeq.current) return;

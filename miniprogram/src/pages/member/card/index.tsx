@@ -20,10 +20,15 @@ export default function MemberCardPage() {
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
+    // A page the member already left must not navigate anywhere when its answer arrives.
+    let active = true;
     api
       .memberCard()
-      .then(setCard)
+      .then((loaded) => {
+        if (active) setCard(loaded);
+      })
       .catch((e: unknown) => {
+        if (!active) return;
         // Signed in but not a member yet: the sign-up is the place to be.
         if (isApiError(e) && e.status === 404) void Taro.reLaunch({ url: ROUTES.join });
         else setError(errorMessage(e));
@@ -33,6 +38,9 @@ export default function MemberCardPage() {
       .catch(() => {
         // Only the H5 demo phone form needs it; the card shows without.
       });
+    return () => {
+      active = false;
+    };
   }, []);
 
   const onPhoneBound = (updated: MemberCardOutput): void => {

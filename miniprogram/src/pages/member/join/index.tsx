@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import type { AppConfigOutput } from '@shared/schemas/auth-login.schema';
 import { memberJoinInputSchema } from '@shared/schemas/member-join.schema';
@@ -8,9 +8,10 @@ import { FieldError } from '../../../components/field-error';
 import { Notice } from '../../../components/notice';
 import { api } from '../../../services/api';
 import { errorMessage } from '../../../services/api-client';
-import { loadAppConfig, ROUTES } from '../../../services/auth';
+import { loadAppConfig, logout, ROUTES } from '../../../services/auth';
 import { getPendingStoreCode, setPendingStoreCode } from '../../../services/session-store';
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from '../../../lib/form-errors';
+import { storeCodeFromParams } from '../../../lib/store-code';
 import './index.scss';
 
 // Fields this form shows next to an input; any other field message goes to the banner.
@@ -19,12 +20,18 @@ const FORM_FIELDS = ['agreeTerms', 'agreePrivacy', 'marketing', 'name', 'storeCo
 // Joining = agreeing to the membership terms and the privacy policy (each a row in the consent
 // ledger with the policy version shown here), optionally to marketing messages.
 export default function JoinPage() {
+  const router = useRouter();
   const [config, setConfig] = useState<AppConfigOutput | null>(null);
   const [agreeTerms, setAgreeTerms] = useState(false);
   const [agreePrivacy, setAgreePrivacy] = useState(false);
   const [marketing, setMarketing] = useState(false);
   const [name, setName] = useState('');
-  const [storeCode, setStoreCode] = useState<string | null>(() => getPendingStoreCode());
+  // A QR code may open this page directly (scene / ?store=); otherwise the start page parked it.
+  const [storeCode, setStoreCode] = useState<string | null>(() => {
+    const fromLink = storeCodeFromParams(router.params);
+    if (fromLink) setPendingStoreCode(fromLink);
+    return fromLink ?? getPendingStoreCode();
+  });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -146,6 +153,10 @@ export default function JoinPage() {
         onClick={() => void submit()}
       >
         同意并加入
+      </Button>
+
+      <Button id='logout' className='btn btn--plain' onClick={logout}>
+        暂不加入，退出登录
       </Button>
     </View>
   );
