@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildIsStale, rootDir } from './build-freshness';
@@ -19,6 +19,12 @@ if (!process.env.SKIP_BUILD) {
       run('npm', ['run', `build:${target}`]);
     }
   }
+}
+// The browser tests use Debian's chromium. Install it when we can (root with apt, as on these
+// machines and in CI); otherwise those tests say plainly that they were skipped and why.
+if (!existsSync('/usr/bin/chromium') && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  console.log("installing Debian's chromium for the browser tests…");
+  spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'], { stdio: 'inherit' });
 }
 if (!process.env.DATABASE_URL) {
   console.log('DATABASE_URL is not set: database tests run against embedded PGlite; concurrency tests that need a server are skipped.');

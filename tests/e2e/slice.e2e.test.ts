@@ -2,31 +2,11 @@
 // server (functions + WeChat simulator + demo data, started in-process): a new member joins from
 // store S001's link, agrees, shares a phone number and sees the card; associate A finds that
 // member, tags, untags and logs an interaction; associate B (another store) sees nothing.
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startApp, type StartedApp } from '../../server/start-app';
+import { browserTestsBlockedBy, launchChromium } from '../helpers/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Flags checked on these machines (shared/TOOLCHAIN.md): no sandbox in containers, nothing that
-// phones home.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const H5_INDEX = path.resolve(__dirname, '../../miniprogram/dist/h5/index.html');
-
-const missing = !fs.existsSync(CHROMIUM)
-  ? 'chromium is not installed (apt-get install -y chromium)'
-  : !fs.existsSync(H5_INDEX)
-    ? 'the H5 build is missing (npm run build:h5)'
-    : null;
+const missing = browserTestsBlockedBy();
 if (missing) console.warn(`slice e2e: skipped, ${missing}`);
 const describeIfReady = missing ? describe.skip : describe;
 
@@ -51,7 +31,7 @@ describeIfReady('foundation slice in the browser (H5)', () => {
     app = await startApp({ port: 0, freshDatabase: true, dataDir: null, demoMembers: 200 });
     const [store] = await app.sql<{ name: string }[]>`select name from public.stores where code = 'S001'`;
     storeAName = store?.name ?? '';
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

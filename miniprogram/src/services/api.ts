@@ -26,6 +26,13 @@ import {
   interactionCreateInputSchema,
   interactionCreateOutputSchema,
 } from '@shared/schemas/interaction-create.schema';
+import {
+  consoleApproveOutputSchema,
+  consoleTicketIssueOutputSchema,
+  consoleTicketPollOutputSchema,
+  type ConsoleTicketIssueOutput,
+  type ConsoleTicketPollOutput,
+} from '@shared/schemas/console-login.schema';
 import { apiRequest } from './api-client';
 
 // One function per endpoint. Inputs are the already-validated outputs of the shared zod schemas
@@ -74,6 +81,16 @@ export const api = {
 
   logInteraction: (input: InteractionRequest): Promise<InteractionCreated> =>
     apiRequest('POST', '/api/staff/interactions', { body: input, output: interactionCreateOutputSchema }),
+
+  // Console sign-in by QR code: the browser issues and polls, a staff member's phone approves.
+  consoleTicket: (): Promise<ConsoleTicketIssueOutput> =>
+    apiRequest('POST', '/api/auth/console-ticket', { auth: false, body: {}, output: consoleTicketIssueOutputSchema }),
+
+  consolePoll: (ticketId: string, pollSecret: string): Promise<ConsoleTicketPollOutput> =>
+    apiRequest('GET', '/api/auth/console-ticket', { auth: false, query: { ticketId, pollSecret }, output: consoleTicketPollOutputSchema }),
+
+  consoleApprove: (qrText: string): Promise<{ approved: boolean }> =>
+    apiRequest('POST', '/api/auth/console-approve', { body: { qrText }, output: consoleApproveOutputSchema }),
 
   // The WeChat simulator's dev endpoints (local demo only; /api/config says `simulator: true`).
   // They stand in for what wx.login and <Button openType="getPhoneNumber"> give a real phone.

@@ -9,6 +9,7 @@ import { homeRouteFor, loadAppConfig, loginAsDemoUser, loginWithWeChat, newDemoO
 import { isH5, isWeapp } from '../../services/platform';
 import { getToken, setPendingStoreCode } from '../../services/session-store';
 import { storeCodeFromLocation, storeCodeFromParams } from '../../lib/store-code';
+import { ConsoleQrLogin } from './console-qr-login';
 import { DemoLoginList } from './demo-login-list';
 import './index.scss';
 
@@ -110,8 +111,10 @@ export default function StartPage() {
       ) : null}
 
       {phase !== 'starting' && isH5 && config && !config.simulator ? (
-        <Notice id='login-unavailable' tone='info' text='请在微信中打开会员小程序登录。' />
+        <Notice id='login-unavailable' tone='info' text='会员请在微信中打开会员小程序。' />
       ) : null}
+
+      {phase !== 'starting' && isH5 && config ? <ConsoleQrLogin onSignedIn={() => void goHome()} /> : null}
     </View>
   );
 }

@@ -8,6 +8,7 @@ import { Notice } from '../../components/notice';
 import { api } from '../../services/api';
 import { errorMessage } from '../../services/api-client';
 import { logout, ROUTES } from '../../services/auth';
+import { isWeapp } from '../../services/platform';
 import { zodFieldErrors } from '../../lib/form-errors';
 import { CustomerRow } from './customer-row';
 import './index.scss';
@@ -94,6 +95,21 @@ export default function CustomersPage() {
 
   const stores = me?.staff?.stores ?? [];
 
+  // Signs the browser console in as this staff member: scan the QR code it shows, approve.
+  const [consoleNote, setConsoleNote] = useState<string | null>(null);
+  const approveConsole = async (): Promise<void> => {
+    setConsoleNote(null);
+    try {
+      const scanned = await Taro.scanCode({ onlyFromCamera: true, scanType: ['qrCode'] });
+      await api.consoleApprove(scanned.result);
+      setConsoleNote('电脑端已登录');
+    } catch (e) {
+      // Closing the camera is not an error worth a message.
+      const cancelled = typeof e === 'object' && e !== null && String((e as { errMsg?: unknown }).errMsg ?? '').includes('cancel');
+      if (!cancelled) setConsoleNote(errorMessage(e));
+    }
+  };
+
   return (
     <View className='page customers-page'>
       {me?.staff ? (
@@ -167,6 +183,13 @@ export default function CustomersPage() {
           加载更多
         </Button>
       ) : null}
+
+      {isWeapp && me?.staff ? (
+        <Button id='console-scan' className='btn btn--plain' onClick={() => void approveConsole()}>
+          扫码登录电脑端
+        </Button>
+      ) : null}
+      <Notice id='console-note' tone='info' text={consoleNote} />
 
       <Button id='logout' className='btn btn--plain' onClick={logout}>
         退出登录
