@@ -1,16 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import postgres from 'postgres';
 import { resetConfig } from '../functions/_lib/config';
 import { createSql, setSql, type Sql } from '../functions/_lib/db';
 import { DEMO_STORE_CODES } from '../functions/_lib/demo-logins';
-import { migrate } from '../functions/_lib/migrations';
+import { migrate, type MigrationResult } from '../functions/_lib/migrations';
 import { resetWechatClient } from '../functions/_lib/wechat-context';
 import { createWechatSimulator } from '../simulator/wechat-simulator';
 import { createAppServer } from './app-server';
 import { DEMO_APPID, seedDemo } from './demo-seed';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db';
+import { createFreshDatabase } from './fresh-database';
 import { applySecrets, loadOrCreateSecrets } from './local-secrets';
 
 // Starts the whole app on one port: database (DATABASE_URL, or embedded PGlite), migrations,
@@ -40,23 +39,6 @@ export type StartedApp = {
 
 const rootDir = path.resolve(__dirname, '..');
 
-const createFreshDatabase = async (serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> => {
-  const name = `siyu_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-};
-
 export const startApp = async (options: StartOptions = {}): Promise<StartedApp> => {
   const log = options.log ?? (() => {});
   const dataDir = options.dataDir === undefined ? null : options.dataDir;
@@ -77,7 +59,15 @@ export const startApp = async (options: StartOptions = {}): Promise<StartedApp> 
   }
   // PGlite is one backend: one connection, so transactions never interleave.
   const sql = createSql(databaseUrl, { max: embedded ? 1 : Number(process.env.DB_POOL_MAX ?? 5) });
-  const result = await migrate(sql, log);
+  let result: MigrationResult;
+  try {
+    result = await migrate(sql, log);
+  } catch (e) {
+    await sql.end({ timeout: 5 });
+    if (dropDb) await dropDb();
+    if (embedded) await embedded.close();
+    throw e;
+  }
   log(`migrations: ${result.applied.length} applied, ${result.alreadyApplied} already there`);
 
   // The server first (its port is needed for the simulator URL), then the configuration.

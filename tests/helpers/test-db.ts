@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { createSql, type Sql } from '../../functions/_lib/db';
 import { migrate } from '../../functions/_lib/migrations';
 import { startEmbeddedDb } from '../../server/embedded-db';
+import { createFreshDatabase } from '../../server/fresh-database';
 
 // A fresh database with every migration applied: a new database on the DATABASE_URL server
 // (dropped afterwards), or, with no DATABASE_URL, an in-memory embedded PGlite.
@@ -13,33 +12,23 @@ export const usingServer = (): boolean => Boolean(process.env.DATABASE_URL);
 export const createTestDb = async (): Promise<TestDb> => {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
-    const name = `siyu_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    await admin.end();
-    const u = new URL(serverUrl);
-    u.pathname = `/${name}`;
-    const sql = createSql(u.toString(), { max: 4 });
-    const drop = async (): Promise<void> => {
-      const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    };
+    const fresh = await createFreshDatabase(serverUrl);
+    const sql = createSql(fresh.url, { max: 4 });
     try {
       await migrate(sql);
     } catch (e) {
       // Leave no half-made database behind.
       await sql.end({ timeout: 5 });
-      await drop();
+      await fresh.drop();
       throw e;
     }
     return {
       sql,
-      url: u.toString(),
+      url: fresh.url,
       embedded: false,
       close: async () => {
         await sql.end({ timeout: 5 });
-        await drop();
+        await fresh.drop();
       },
     };
   }
