@@ -1,35 +1,85 @@
 import type { RouteHandler } from './_lib/handler';
+import consoleGreetings from './api/console/greetings';
+import consoleGreetingsDryRun from './api/console/greetings-dry-run';
+import consoleGreetingsLaunch from './api/console/greetings-launch';
+import consoleGreetingsStats from './api/console/greetings-stats';
+import cronGreetingsDispatch from './api/cron/greetings-dispatch';
+import cronGreetingsPlan from './api/cron/greetings-plan';
+import staffGreetings from './api/staff/greetings';
 import authConsoleApprove from './api/auth/console-approve';
 import authConsoleTicket from './api/auth/console-ticket';
 import authWxLogin from './api/auth/wx-login';
 import config from './api/config';
+import consoleTags from './api/console/tags';
+import consoleTagsMerge from './api/console/tags-merge';
+import consoleTagsUpdate from './api/console/tags-update';
 import health from './api/health';
 import me from './api/me';
 import memberCard from './api/member/card';
+import memberConsents from './api/member/consents';
+import memberData from './api/member/data';
+import memberDelete from './api/member/delete';
+import memberInviteQr from './api/member/invite-qr';
 import memberJoin from './api/member/join';
 import memberPhone from './api/member/phone';
+import memberPrivacyRequestResolve from './api/member/privacy-request-resolve';
+import memberPrivacyRequests from './api/member/privacy-requests';
+import memberProfile from './api/member/profile';
+import memberSubscriptions from './api/member/subscriptions';
+import staffBulkTags from './api/staff/bulk-tags';
 import staffCustomer from './api/staff/customer';
+import staffCustomerPhone from './api/staff/customer-phone';
 import staffCustomers from './api/staff/customers';
+import staffHandover from './api/staff/handover';
+import staffHandoverUndo from './api/staff/handover-undo';
 import staffInteractions from './api/staff/interactions';
 import staffMemberTags from './api/staff/member-tags';
+import staffMessageTemplates from './api/staff/message-templates';
+import staffStaffDeactivate from './api/staff/staff-deactivate';
 import staffTags from './api/staff/tags';
+import staffTodo from './api/staff/todo';
 
 // The route table of the project's own Node server (local and mainland hosting). On Vercel the
 // same files are deployed as functions by path (see vercel.json); this table must list every
 // file under functions/api (a test checks it).
 export const routes: Record<string, RouteHandler> = {
+  '/api/console/greetings': consoleGreetings,
+  '/api/console/greetings-dry-run': consoleGreetingsDryRun,
+  '/api/console/greetings-launch': consoleGreetingsLaunch,
+  '/api/console/greetings-stats': consoleGreetingsStats,
+  '/api/cron/greetings-dispatch': cronGreetingsDispatch,
+  '/api/cron/greetings-plan': cronGreetingsPlan,
+  '/api/staff/greetings': staffGreetings,
   '/api/auth/console-approve': authConsoleApprove,
   '/api/auth/console-ticket': authConsoleTicket,
   '/api/auth/wx-login': authWxLogin,
   '/api/config': config,
+  '/api/console/tags': consoleTags,
+  '/api/console/tags-merge': consoleTagsMerge,
+  '/api/console/tags-update': consoleTagsUpdate,
   '/api/health': health,
   '/api/me': me,
   '/api/member/card': memberCard,
+  '/api/member/consents': memberConsents,
+  '/api/member/data': memberData,
+  '/api/member/delete': memberDelete,
+  '/api/member/invite-qr': memberInviteQr,
   '/api/member/join': memberJoin,
   '/api/member/phone': memberPhone,
+  '/api/member/privacy-request-resolve': memberPrivacyRequestResolve,
+  '/api/member/privacy-requests': memberPrivacyRequests,
+  '/api/member/profile': memberProfile,
+  '/api/member/subscriptions': memberSubscriptions,
+  '/api/staff/bulk-tags': staffBulkTags,
   '/api/staff/customer': staffCustomer,
+  '/api/staff/customer-phone': staffCustomerPhone,
   '/api/staff/customers': staffCustomers,
+  '/api/staff/handover': staffHandover,
+  '/api/staff/handover-undo': staffHandoverUndo,
   '/api/staff/interactions': staffInteractions,
   '/api/staff/member-tags': staffMemberTags,
+  '/api/staff/message-templates': staffMessageTemplates,
+  '/api/staff/staff-deactivate': staffStaffDeactivate,
   '/api/staff/tags': staffTags,
+  '/api/staff/todo': staffTodo,
 };

@@ -1,6 +1,7 @@
 import { nameSearchKeys } from '../shared/domain/name-pinyin';
 import { protectPhone } from '../functions/_lib/crypto/phone';
 import type { Sql } from '../functions/_lib/db';
+import { seedGreetingsDemo } from './greetings-demo-seed';
 
 // Demo data for a local run: one brand, two stores, staff of every role, a few thousand members
 // with orders, tags, interactions and consents. Deterministic (seeded RNG). Runs as the
@@ -191,6 +192,29 @@ export const seedDemo = async (sql: Sql, options: { members?: number; seed?: num
     await insertAll('orders', orders);
     await insertAll('order_lines', lines);
     await insertAll('interactions', interactions);
+
+    // ---- Members (issue 4): demo associates' join codes ----------------------------------------
+    // Stable codes so the demo's QR links can be printed: /#/pages/index/index?scene=a%3DWANGFANG
+    await tx`update public.staff set invite_code = 'WANGFANG' where org_id = ${orgId} and id = ${staffIds['demo-associate-a'] ?? null}`;
+    await tx`update public.staff set invite_code = 'LINA2026' where org_id = ${orgId} and id = ${staffIds['demo-associate-b'] ?? null}`;
+    // (Subscribe-message templates come from the greetings seed below.)
+    // ---- end members (issue 4) ---------------------------------------------------------------
+    // --- Workbench (issue 5) demo: a second associate of S001 to hand customers over to, and a
+    // few follow-ups due today for 王芳's to-do list. -------------------------------------------
+    {
+      const [acc] = await tx<{ id: string }[]>`insert into public.accounts (org_id, wx_openid) values (${orgId}, 'demo-associate-c') returning id`;
+      const [st] = await tx<{ id: string }[]>`
+        insert into public.staff (org_id, account_id, name, role) values (${orgId}, ${acc?.id ?? null}, '张伟', 'associate') returning id`;
+      if (st) await tx`insert into public.staff_stores (org_id, staff_id, store_id) values (${orgId}, ${st.id}, ${s1})`;
+      const wang = staffIds['demo-associate-a'];
+      await tx`
+        insert into public.interactions (org_id, member_id, staff_id, kind, note, follow_up_on)
+        select m.org_id, m.id, ${wang ?? null}, 'chat', '约好今天回访，确认新款尺码', (now() at time zone 'Asia/Shanghai')::date
+        from public.members m where m.org_id = ${orgId} and m.associate_id = ${wang ?? null}
+        order by m.member_no limit 3`;
+    }
+    // ---- Greetings (issue 6): templates, members' accounts and credits, a birthday automation.
+    await seedGreetingsDemo(tx, orgId, staffIds['demo-operator'] ?? null);
     return { orgId, storeIds, members: memberRows.length, orders: orders.length };
   }) as Promise<DemoSeedResult>;
 };

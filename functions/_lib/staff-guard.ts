@@ -12,6 +12,6 @@ export const requireStaff = async (tx: Tx): Promise<{ staffId: string; role: str
 
 // 404 unless the member exists AND the caller may see them (RLS decides).
 export const requireVisibleMember = async (tx: Tx, memberId: string): Promise<void> => {
-  const rows = await tx`select 1 from public.members where org_id = private.jwt_org_id() and id = ${memberId}`;
+  const rows = await tx`select 1 from public.members where org_id = (select private.jwt_org_id()) and id = ${memberId}`;
   if (rows.length === 0) throw notFound('That customer');
 };

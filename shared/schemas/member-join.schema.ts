@@ -11,6 +11,9 @@ export const memberJoinInputSchema = z
     name: z.string().trim().min(1).max(50).optional(),
     // The store from the QR code the member scanned (mini-program `scene`), if any.
     storeCode: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'storeCode is letters, digits, - or _').optional(),
+    // The associate's invite code from their QR code (scene `a=<code>`), if any. The server
+    // resolves it to the associate; a client never names a staff id.
+    inviteCode: z.string().regex(/^[A-Za-z0-9]{4,16}$/, 'inviteCode is 4–16 letters or digits').optional(),
   })
   .strict();
 export type MemberJoinInput = z.input<typeof memberJoinInputSchema>;

@@ -48,7 +48,12 @@ export class FakeApi {
       name: i === 0 ? '李小红' : `顾客${i}`,
       phoneMasked: `138****${String(1000 + i)}`,
       storeId: this.storeA.id,
+      associateId: this.staff.id,
       joinedAt: new Date(base - i * 3600_000).toISOString(),
+      lastPurchaseAt: new Date(base - i * 3600_000).toISOString(),
+      lifetimeSpendFen: 12900,
+      orderCount: 1,
+      lastContactAt: null,
     }));
     this.taxonomy = {
       groups: [
@@ -71,6 +76,11 @@ export class FakeApi {
         name: c.name,
         gender: 'female',
         phoneMasked: c.phoneMasked,
+        canRevealPhone: true,
+        birthday: null,
+        timeline: [],
+        lastPurchaseAt: c.joinedAt,
+        lastContactAt: null,
         joinedAt: c.joinedAt,
         store: { id: this.storeA.id, name: this.storeA.name },
         associate: { id: this.staff.id, name: this.staff.name },

@@ -23,6 +23,11 @@ export default route({
       const me = member[0];
       if (!me) throw notFound('Your membership');
       if (me.has_phone) throw new DomainError(409, 'phone_already_set', 'Your phone number is already on your membership');
+      // Each exchange costs the brand money: at most 5 attempts per account and hour, counted in
+      // the database so every function instance shares the budget. The attempt is committed
+      // before WeChat is called, so a failing call still counts.
+      const [slot] = await inTx((tx) => tx<{ ok: boolean }[]>`select public.take_phone_exchange_slot() as ok`);
+      if (!slot?.ok) throw new DomainError(429, 'rate_limited', 'Too many attempts; try again in an hour');
 
       let phoneNumber: string;
       try {
@@ -37,10 +42,16 @@ export default route({
 
       // The verified number is written by the identity service (as GoTrue writes a verified
       // phone on Supabase): people cannot write phone columns or phone identities themselves.
-      const stored = await withAuthServiceTx(sql, (tx) => tx<{ ok: boolean }[]>`
-        select private.set_verified_phone(${claims.org_id}, ${me.id}, ${phone.enc}, ${phone.hash}, ${phone.last4}, ${phone.masked}) as ok`);
-      if (!stored[0]?.ok) throw new DomainError(409, 'phone_in_use', 'This phone number belongs to another membership');
-      return inTx(loadOwnMemberCard);
+      // A number that belongs to a member without a WeChat account (joined at the till,
+      // imported) is the same person: this account is folded into that membership.
+      const stored = await withAuthServiceTx(sql, (tx) => tx<{ outcome: 'stored' | 'merged' | 'in_use' }[]>`
+        select private.link_verified_phone(${claims.org_id}, ${claims.sub}, ${me.id}, ${phone.enc}, ${phone.hash}, ${phone.last4}, ${phone.masked}) as outcome`);
+      const outcome = stored[0]?.outcome;
+      if (outcome === 'in_use') {
+        throw new DomainError(409, 'phone_in_use', 'This phone number belongs to another WeChat account\'s membership; ask the store to help');
+      }
+      const card = await inTx(loadOwnMemberCard);
+      return outcome === 'merged' ? { ...card, notice: '该手机号已是本品牌会员，已合并到原有会员账户（保留原会员号和消费记录）' } : card;
     },
   }),
 });

@@ -1,67 +1,117 @@
-import { customerCardInputSchema, customerCardOutputSchema } from '../../../shared/schemas/customer-card.schema';
+import type { z } from 'zod';
+import type { Tx } from '../../_lib/db';
+import { customerCardInputSchema, customerCardOutputSchema, type TimelineEntry } from '../../../shared/schemas/customer-card.schema';
 import type { InteractionKind } from '../../../shared/schemas/common.schema';
 import { notFound } from '../../_lib/errors';
 import { iso, person, route } from '../../_lib/handler';
 import { requireStaff } from '../../_lib/staff-guard';
 
-// GET /api/staff/customer?id=: the customer card. The phone is only ever the masked form here.
+// GET /api/staff/customer?id=: the customer card. The phone is only ever the masked form here
+// (the owner reveals it through POST /api/staff/customer-phone, audited).
+// The request's work inside the person's transaction.
+// (select private.jwt_org_id()) is evaluated once per statement; the bare call would be re-run
+// (it reads the accounts table) on every index probe of a join or subquery.
+const TIMELINE_PER_KIND = 20;
+const TIMELINE_LENGTH = 40;
+
+type MemberRow = {
+  id: string; member_no: string; name: string | null; gender: 'female' | 'male' | 'unknown'; phone_masked: string | null;
+  joined_at: Date; store_id: string | null; store_name: string | null; associate_id: string | null; associate_name: string | null;
+  birthday_calendar: 'solar' | 'lunar' | null; birth_month: number | null; birth_day: number | null; birth_leap_month: boolean;
+  lifetime_spend_fen: string; order_count: number; last_purchase_at: Date | null; last_contact_at: Date | null; mine: boolean;
+};
+
+// Greetings sent come from the greetings engine's send table, when it is installed.
+const greetingEntries = async (tx: Tx, memberId: string): Promise<TimelineEntry[]> => {
+  const [present] = await tx<{ ok: boolean }[]>`select to_regclass('public.greeting_sends') is not null as ok`;
+  if (!present?.ok) return [];
+  const rows = await tx<{ id: string; at: Date; template_name: string | null; status: string }[]>`
+    select s.id::text as id, s.created_at as at, t.name as template_name, s.status::text as status
+    from public.greeting_sends s
+    left join public.message_templates t on t.org_id = s.org_id and t.id = s.template_id
+    where s.org_id = (select private.jwt_org_id()) and s.member_id = ${memberId}
+    order by s.created_at desc limit ${TIMELINE_PER_KIND}`;
+  return rows.map((r) => ({ type: 'greeting', id: r.id, at: iso(r.at), templateName: r.template_name ?? '消息', status: r.status }));
+};
+
+export const customerCardInTx = async (tx: Tx, input: z.output<typeof customerCardInputSchema>): Promise<z.input<typeof customerCardOutputSchema>> => {
+  await requireStaff(tx);
+  const [m] = await tx<MemberRow[]>`
+    select m.id, m.member_no, m.name, m.gender, m.phone_masked, m.joined_at, m.store_id, st.name as store_name,
+           m.associate_id, sf.name as associate_name, m.birthday_calendar, m.birth_month, m.birth_day, m.birth_leap_month,
+           m.lifetime_spend_fen, m.order_count, m.last_purchase_at, m.last_contact_at,
+           m.associate_id is not distinct from (select private.my_staff_id()) as mine
+    from public.members m
+    left join public.stores st on st.org_id = m.org_id and st.id = m.store_id
+    left join public.staff sf on sf.org_id = m.org_id and sf.id = m.associate_id
+    where m.org_id = (select private.jwt_org_id()) and m.id = ${input.id}`;
+  if (!m) throw notFound('That customer');
+  const tags = await tx<{ id: string; name: string; color: string; group_id: string; group_name: string }[]>`
+    select t.id, t.name, t.color, g.id as group_id, g.name as group_name
+    from public.member_tags mt
+    join public.tags t on t.org_id = mt.org_id and t.id = mt.tag_id
+    join public.tag_groups g on g.org_id = t.org_id and g.id = t.group_id
+    where mt.org_id = (select private.jwt_org_id()) and mt.member_id = ${m.id}
+    order by g.sort_order, g.name, t.name`;
+  const orders = await tx<{ id: string; order_no: string; total_fen: string; ordered_at: Date; line_count: number }[]>`
+    select o.id, o.order_no, o.total_fen, o.ordered_at,
+           (select count(*)::int from public.order_lines l where l.org_id = o.org_id and l.order_id = o.id) as line_count
+    from public.orders o
+    where o.org_id = (select private.jwt_org_id()) and o.member_id = ${m.id}
+    order by o.ordered_at desc limit ${TIMELINE_PER_KIND}`;
+  const interactions = await tx<{ id: string; kind: InteractionKind; note: string; occurred_at: Date; staff_name: string | null; follow_up_on: string | null }[]>`
+    select i.id, i.kind, i.note, i.occurred_at, s.name as staff_name, i.follow_up_on::text as follow_up_on
+    from public.interactions i
+    left join public.staff s on s.org_id = i.org_id and s.id = i.staff_id
+    where i.org_id = (select private.jwt_org_id()) and i.member_id = ${m.id}
+    order by i.occurred_at desc limit ${TIMELINE_PER_KIND}`;
+  const consents = await tx<{ id: string; purpose: string; channel: string; granted: boolean; created_at: Date }[]>`
+    select c.id::text as id, c.purpose, c.channel, c.granted, c.created_at
+    from public.consents c
+    where c.org_id = (select private.jwt_org_id()) and c.member_id = ${m.id}
+    order by c.created_at desc, c.id desc limit ${TIMELINE_PER_KIND}`;
+
+  const timeline: TimelineEntry[] = [
+    ...orders.map((o): TimelineEntry => ({ type: 'order', id: o.id, at: iso(o.ordered_at), orderNo: o.order_no, totalFen: Number(o.total_fen), lineCount: o.line_count })),
+    ...interactions.map((i): TimelineEntry => ({
+      type: 'interaction', id: i.id, at: iso(i.occurred_at), kind: i.kind, note: i.note, staffName: i.staff_name, followUpOn: i.follow_up_on,
+    })),
+    ...consents.map((c): TimelineEntry => ({ type: 'consent', id: c.id, at: iso(c.created_at), purpose: c.purpose, channel: c.channel, granted: c.granted })),
+    ...(await greetingEntries(tx, m.id)),
+  ]
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+    .slice(0, TIMELINE_LENGTH);
+
+  return {
+    id: m.id,
+    memberNo: String(m.member_no),
+    name: m.name,
+    gender: m.gender,
+    phoneMasked: m.phone_masked,
+    canRevealPhone: m.mine && m.phone_masked !== null,
+    joinedAt: iso(m.joined_at),
+    birthday:
+      m.birthday_calendar && m.birth_month && m.birth_day
+        ? { calendar: m.birthday_calendar, month: m.birth_month, day: m.birth_day, leapMonth: m.birth_leap_month }
+        : null,
+    store: m.store_id && m.store_name ? { id: m.store_id, name: m.store_name } : null,
+    associate: m.associate_id && m.associate_name ? { id: m.associate_id, name: m.associate_name } : null,
+    tags: tags.map((t) => ({ id: t.id, name: t.name, color: t.color, groupId: t.group_id, groupName: t.group_name })),
+    orders: orders.slice(0, 5).map((o) => ({ id: o.id, orderNo: o.order_no, totalFen: Number(o.total_fen), orderedAt: iso(o.ordered_at), lineCount: o.line_count })),
+    interactions: interactions.slice(0, 10).map((i) => ({ id: i.id, kind: i.kind, note: i.note, occurredAt: iso(i.occurred_at), staffName: i.staff_name })),
+    timeline,
+    // Kept by triggers on orders and interactions: no aggregate per card.
+    lifetimeSpendFen: Number(m.lifetime_spend_fen),
+    orderCount: m.order_count,
+    lastPurchaseAt: m.last_purchase_at ? iso(m.last_purchase_at) : null,
+    lastContactAt: m.last_contact_at ? iso(m.last_contact_at) : null,
+  };
+};
+
 export default route({
   GET: person({
     input: customerCardInputSchema,
     output: customerCardOutputSchema,
-    run: ({ input, inTx }) =>
-      inTx(async (tx) => {
-        await requireStaff(tx);
-        const [m] = await tx<
-          {
-            id: string; member_no: string; name: string | null; gender: 'female' | 'male' | 'unknown'; phone_masked: string | null;
-            joined_at: Date; store_id: string | null; store_name: string | null; associate_id: string | null; associate_name: string | null;
-          }[]
-        >`
-          select m.id, m.member_no, m.name, m.gender, m.phone_masked, m.joined_at, m.store_id, st.name as store_name,
-                 m.associate_id, sf.name as associate_name
-          from public.members m
-          left join public.stores st on st.org_id = m.org_id and st.id = m.store_id
-          left join public.staff sf on sf.org_id = m.org_id and sf.id = m.associate_id
-          where m.org_id = private.jwt_org_id() and m.id = ${input.id}`;
-        if (!m) throw notFound('That customer');
-        const tags = await tx<{ id: string; name: string; color: string; group_id: string; group_name: string }[]>`
-          select t.id, t.name, t.color, g.id as group_id, g.name as group_name
-          from public.member_tags mt
-          join public.tags t on t.org_id = mt.org_id and t.id = mt.tag_id
-          join public.tag_groups g on g.org_id = t.org_id and g.id = t.group_id
-          where mt.org_id = private.jwt_org_id() and mt.member_id = ${m.id}
-          order by g.sort_order, g.name, t.name`;
-        const orders = await tx<{ id: string; order_no: string; total_fen: string; ordered_at: Date; line_count: number }[]>`
-          select o.id, o.order_no, o.total_fen, o.ordered_at,
-                 (select count(*)::int from public.order_lines l where l.org_id = o.org_id and l.order_id = o.id) as line_count
-          from public.orders o
-          where o.org_id = private.jwt_org_id() and o.member_id = ${m.id}
-          order by o.ordered_at desc limit 5`;
-        const [totals] = await tx<{ spend: string; n: number }[]>`
-          select coalesce(sum(total_fen), 0)::bigint as spend, count(*)::int as n
-          from public.orders where org_id = private.jwt_org_id() and member_id = ${m.id}`;
-        const interactions = await tx<{ id: string; kind: InteractionKind; note: string; occurred_at: Date; staff_name: string | null }[]>`
-          select i.id, i.kind, i.note, i.occurred_at, s.name as staff_name
-          from public.interactions i
-          left join public.staff s on s.org_id = i.org_id and s.id = i.staff_id
-          where i.org_id = private.jwt_org_id() and i.member_id = ${m.id}
-          order by i.occurred_at desc limit 10`;
-        return {
-          id: m.id,
-          memberNo: String(m.member_no),
-          name: m.name,
-          gender: m.gender,
-          phoneMasked: m.phone_masked,
-          joinedAt: iso(m.joined_at),
-          store: m.store_id && m.store_name ? { id: m.store_id, name: m.store_name } : null,
-          associate: m.associate_id && m.associate_name ? { id: m.associate_id, name: m.associate_name } : null,
-          tags: tags.map((t) => ({ id: t.id, name: t.name, color: t.color, groupId: t.group_id, groupName: t.group_name })),
-          orders: orders.map((o) => ({ id: o.id, orderNo: o.order_no, totalFen: Number(o.total_fen), orderedAt: iso(o.ordered_at), lineCount: o.line_count })),
-          interactions: interactions.map((i) => ({ id: i.id, kind: i.kind, note: i.note, occurredAt: iso(i.occurred_at), staffName: i.staff_name })),
-          lifetimeSpendFen: Number(totals?.spend ?? 0),
-          orderCount: totals?.n ?? 0,
-        };
-      }),
+    run: ({ input, inTx }) => inTx((tx) => customerCardInTx(tx, input)),
   }),
 });

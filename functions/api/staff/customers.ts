@@ -1,68 +1,218 @@
-import { customerListInputSchema, customerListOutputSchema } from '../../../shared/schemas/customer-list.schema';
+import type { PendingQuery, Row as PgRow } from 'postgres';
+import type { z } from 'zod';
+import {
+  customerListInputSchema,
+  customerListOutputSchema,
+  splitTagIds,
+  type CustomerFilter,
+  type CustomerSort,
+} from '../../../shared/schemas/customer-list.schema';
+import { DEFAULT_TIME_ZONE, localDate } from '../../../shared/domain/birthday';
+import { birthdayKeysFor, windowDates } from '../../../shared/domain/customer-filter';
 import { DomainError } from '../../_lib/errors';
 import { iso, person, route } from '../../_lib/handler';
 import { requireStaff } from '../../_lib/staff-guard';
 import type { Tx } from '../../_lib/db';
 
-// GET /api/staff/customers: a store's members, newest first, keyset-paginated (no OFFSET), with
-// an optional search term: last 4 digits, member number, pinyin / initials, or name prefix.
-type Row = { id: string; member_no: string; name: string | null; phone_masked: string | null; store_id: string | null; joined_at: Date; cursor_ts: string };
+// GET /api/staff/customers: the associates' customer list. Filters combine (scope, store,
+// search, tags the WeCom way, birthday window, last purchase range, never contacted); the sort
+// is joined / last purchase / spend / last contact; pages follow a keyset cursor (no OFFSET).
+// Every sort key is a column of members kept by triggers (migration 20261122002000) with an
+// index per store and per associate, so a page is one index range scan at 1 M members.
+//
+// Hook for the RFM issue: rfm_class / churn_risk become more members columns; add them to
+// customerFilterSchema (a filter) and to SORTS below (a sort with its own index), nothing else.
+type Row = {
+  id: string; member_no: string; name: string | null; phone_masked: string | null; store_id: string | null; associate_id: string | null;
+  joined_at: Date; last_purchase_at: Date | null; lifetime_spend_fen: string; order_count: number; last_contact_at: Date | null; sort_key: string;
+};
 
-const encodeCursor = (ts: string, id: string): string => Buffer.from(JSON.stringify([ts, id])).toString('base64url');
-const decodeCursor = (cursor: string): [string, string] => {
+const invalid = (path: string, message: string): DomainError => new DomainError(400, 'invalid_input', 'Some fields are not valid', [{ path, message }]);
+
+const encodeCursor = (sort: CustomerSort, key: string, id: string): string => Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
+const decodeCursor = (cursor: string, sort: CustomerSort): [string, string] => {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && /^[0-9a-f-]{36}$/.test(v[1])) {
-      return [v[0], v[1]];
+    if (Array.isArray(v) && v.length === 3 && v[0] === sort && typeof v[1] === 'string' && typeof v[2] === 'string' && /^[0-9a-f-]{36}$/.test(v[2])) {
+      return [v[1], v[2]];
     }
   } catch {
     // fall through
   }
-  throw new DomainError(400, 'invalid_input', 'Some fields are not valid', [{ path: 'cursor', message: 'not a cursor from this list' }]);
+  throw invalid('cursor', 'not a cursor from this list');
 };
 
-const searchFilter = (tx: Tx, q: string | undefined) => {
+// `^@` (starts_with) rather than LIKE: it is leakproof, so under RLS the planner may use it as
+// an index condition (LIKE is only ever applied as a filter there, row by row over the store).
+// Chinese names: a prefix (王 → 王芳) uses the (store, name) index; a fragment from the middle
+// (芳 → 王芳) cannot be indexed (trigrams need 3 characters, most name fragments are 1–2), so
+// it is only searched where the scan is bounded: an associate's own customers or a handful of
+// stores (~5 k rows each, ~3 ms). Org-wide, a Chinese term is a prefix search.
+const SUBSTRING_MAX_STORES = 3;
+const searchFilter = (tx: Tx, q: string | undefined, bounded: boolean) => {
   if (!q) return tx``;
   if (/^\d{4}$/.test(q)) return tx`and m.phone_last4 = ${q}`;
   if (/^\d{5,}$/.test(q)) return tx`and m.member_no = ${q}`;
   if (/^[a-zA-Z]+$/.test(q)) {
-    const p = `${q.toLowerCase()}%`;
-    return tx`and (m.name_initials like ${p} or m.name_pinyin like ${p})`;
+    const p = q.toLowerCase();
+    return tx`and (m.name_initials ^@ ${p} or m.name_pinyin ^@ ${p})`;
   }
-  return tx`and m.name like ${`${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`;
+  if (bounded) return tx`and (m.name ^@ ${q} or strpos(m.name, ${q}) > 0)`;
+  return tx`and m.name ^@ ${q}`;
+};
+
+// Which members: my own customers, one store, the caller's stores, or (operators and admins,
+// whom RLS already limits to their org) the whole org.
+type Scope = { owner: string } | { storeId: string } | 'myStores' | 'org';
+const storeFilter = (tx: Tx, alias: 'm' | 'mt', scope: Scope) => {
+  const col = tx(`${alias}.store_id`);
+  if (scope === 'org') return tx``;
+  if (scope === 'myStores') return tx`and ${col} = any ((select private.my_store_ids())::uuid[])`;
+  if ('storeId' in scope) return tx`and ${col} = ${scope.storeId}`;
+  return tx``;
+};
+const scopeFilter = (tx: Tx, scope: Scope, storeId: string | undefined) => {
+  if (typeof scope === 'object' && 'owner' in scope) {
+    return tx`and m.associate_id = ${scope.owner} ${storeId ? tx`and m.store_id = ${storeId}` : tx``}`;
+  }
+  return storeFilter(tx, 'm', scope);
+};
+
+// Tags the WeCom way: ANY of the chosen tags of a group, for EVERY group with a chosen tag. In a
+// store scope read from member_tags' store slice (it carries the member's store), so the work
+// is proportional to the tagged members of the store; for "my customers", probe per customer.
+// (Fragments are thenables: an async function must wrap them, or returning one would run it.)
+type Fragment = { frag: PendingQuery<PgRow[]> };
+const tagFilter = async (tx: Tx, tagIds: string[], scope: Scope): Promise<Fragment> => {
+  if (tagIds.length === 0) return { frag: tx`` };
+  const tags = await tx<{ id: string; group_id: string }[]>`
+    select id, group_id from public.tags where org_id = (select private.jwt_org_id()) and id = any (${tagIds}::uuid[])`;
+  if (tags.length !== tagIds.length) throw invalid('tagIds', 'names a tag that does not exist');
+  const groups = new Map<string, string[]>();
+  for (const t of tags) groups.set(t.group_id, [...(groups.get(t.group_id) ?? []), t.id]);
+  const perGroup = [...groups.values()].map((ids) =>
+    typeof scope === 'object' && 'owner' in scope
+      ? tx`and exists (select 1 from public.member_tags mt where mt.org_id = m.org_id and mt.member_id = m.id and mt.tag_id = any (${ids}::uuid[]))`
+      : tx`and m.id in (
+          select mt.member_id from public.member_tags mt
+          where mt.org_id = (select private.jwt_org_id()) and mt.tag_id = any (${ids}::uuid[]) ${storeFilter(tx, 'mt', scope)})`,
+  );
+  return { frag: perGroup.reduce((acc, f) => tx`${acc} ${f}`, tx``) };
+};
+
+// The brand's calendar date today (its time zone), for birthday windows and date ranges.
+export const brandToday = async (tx: Tx): Promise<{ today: string; timeZone: string }> => {
+  const [org] = await tx<{ timezone: string }[]>`select timezone from public.orgs where id = (select private.jwt_org_id())`;
+  const timeZone = org?.timezone ?? DEFAULT_TIME_ZONE;
+  return { today: localDate(new Date(), timeZone), timeZone };
+};
+
+const birthdayFilter = (tx: Tx, window: CustomerFilter['birthday'], today: string) => {
+  if (!window) return tx``;
+  const keys = birthdayKeysFor(windowDates(window, today));
+  return tx`and (m.birthday_calendar, m.birth_month, m.birth_day, m.birth_leap_month) in (
+    select * from unnest(${keys.map((k) => k.calendar)}::text[], ${keys.map((k) => String(k.month))}::text[]::smallint[],
+                         ${keys.map((k) => String(k.day))}::text[]::smallint[], ${keys.map((k) => String(k.leapMonth))}::text[]::boolean[]))`;
+};
+
+// Dates are days in the brand's time zone: "after 2026-11-01" = from that day's local midnight.
+const purchaseFilter = (tx: Tx, f: CustomerFilter, timeZone: string) => tx`
+  ${f.purchasedAfter ? tx`and m.last_purchase_at >= (${f.purchasedAfter}::date::timestamp at time zone ${timeZone})` : tx``}
+  ${f.purchasedBefore ? tx`and m.last_purchase_at < (${f.purchasedBefore}::date::timestamp at time zone ${timeZone})` : tx``}
+  ${f.neverContacted === 'true' ? tx`and m.last_contact_at is null` : f.neverContacted === 'false' ? tx`and m.last_contact_at is not null` : tx``}`;
+
+export const resolveScope = (filter: Pick<CustomerFilter, 'scope' | 'storeId'>, staff: { staffId: string; role: string }): Scope => {
+  if (filter.scope === 'mine') return { owner: staff.staffId };
+  if (filter.storeId) return { storeId: filter.storeId };
+  return staff.role === 'operator' || staff.role === 'admin' ? 'org' : 'myStores';
+};
+
+// The WHERE clause (after `m.org_id = … and m.deleted_at is null`) of a filter: shared by the
+// list and bulk tagging, so "tag everyone in this list" tags exactly the list.
+export const customerWhere = async (tx: Tx, filter: CustomerFilter, staff: { staffId: string; role: string }): Promise<Fragment> => {
+  const scope = resolveScope(filter, staff);
+  if (filter.purchasedAfter && filter.purchasedBefore && filter.purchasedAfter >= filter.purchasedBefore) {
+    throw invalid('purchasedBefore', 'must be after purchasedAfter');
+  }
+  // Round trips only for what the filter needs: the brand's zone for dates, the number of
+  // stores in scope for a Chinese fragment.
+  const needsZone = filter.birthday !== undefined || filter.purchasedAfter !== undefined || filter.purchasedBefore !== undefined;
+  const { today, timeZone } = needsZone ? await brandToday(tx) : { today: '', timeZone: DEFAULT_TIME_ZONE };
+  let bounded = typeof scope === 'object';
+  if (!bounded && filter.q && /[\u0080-\uffff]/.test(filter.q)) {
+    const [stores] = await tx<{ n: number }[]>`select cardinality(private.my_store_ids()) as n`;
+    bounded = (stores?.n ?? 0) <= SUBSTRING_MAX_STORES;
+  }
+  const tags = await tagFilter(tx, splitTagIds(filter.tagIds), scope);
+  return {
+    frag: tx`
+    ${scopeFilter(tx, scope, filter.storeId)}
+    ${filter.ownerId ? tx`and m.associate_id = ${filter.ownerId}` : tx``}
+    ${searchFilter(tx, filter.q, bounded)}
+    ${tags.frag}
+    ${birthdayFilter(tx, filter.birthday, today)}
+    ${purchaseFilter(tx, filter, timeZone)}`,
+  };
+};
+
+// Each sort: its key expression (matching an index of the migration) and the key's SQL type.
+const sortKey = (tx: Tx, sort: CustomerSort) => {
+  switch (sort) {
+    case 'last_purchase':
+      return { expr: tx`coalesce(m.last_purchase_at, '-infinity'::timestamptz)`, cast: (k: string) => tx`${k}::text::timestamptz` };
+    case 'last_contact':
+      return { expr: tx`coalesce(m.last_contact_at, '-infinity'::timestamptz)`, cast: (k: string) => tx`${k}::text::timestamptz` };
+    case 'spend':
+      return { expr: tx`m.lifetime_spend_fen`, cast: (k: string) => tx`${k}::text::bigint` };
+    default:
+      return { expr: tx`m.joined_at`, cast: (k: string) => tx`${k}::text::timestamptz` };
+  }
+};
+
+export type CustomerListQuery = z.output<typeof customerListInputSchema>;
+
+// The request's work inside the person's transaction.
+export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promise<z.input<typeof customerListOutputSchema>> => {
+  const staff = await requireStaff(tx);
+  const sort = input.sort ?? 'joined';
+  const limit = input.limit ?? 20;
+  const after = input.cursor ? decodeCursor(input.cursor, sort) : null;
+  const key = sortKey(tx, sort);
+  const where = await customerWhere(tx, input, staff);
+  // (select private.jwt_org_id()): evaluated once, not on every inner index probe.
+  const rows = await tx<Row[]>`
+    select m.id, m.member_no, m.name, m.phone_masked, m.store_id, m.associate_id, m.joined_at,
+           m.last_purchase_at, m.lifetime_spend_fen, m.order_count, m.last_contact_at, (${key.expr})::text as sort_key
+    from public.members m
+    where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null
+      ${where.frag}
+      ${after ? tx`and (${key.expr}, m.id) < (${key.cast(after[0])}, ${after[1]}::uuid)` : tx``}
+    order by ${key.expr} desc, m.id desc
+    limit ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      memberNo: String(r.member_no),
+      name: r.name,
+      phoneMasked: r.phone_masked,
+      storeId: r.store_id,
+      associateId: r.associate_id,
+      joinedAt: iso(r.joined_at),
+      lastPurchaseAt: r.last_purchase_at ? iso(r.last_purchase_at) : null,
+      lifetimeSpendFen: Number(r.lifetime_spend_fen),
+      orderCount: r.order_count,
+      lastContactAt: r.last_contact_at ? iso(r.last_contact_at) : null,
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor(sort, last.sort_key, last.id) : null,
+  };
 };
 
 export default route({
   GET: person({
     input: customerListInputSchema,
     output: customerListOutputSchema,
-    run: ({ input, inTx }) =>
-      inTx(async (tx) => {
-        await requireStaff(tx);
-        const limit = input.limit ?? 20;
-        const after = input.cursor ? decodeCursor(input.cursor) : null;
-        const rows = await tx<Row[]>`
-          select m.id, m.member_no, m.name, m.phone_masked, m.store_id, m.joined_at, m.joined_at::text as cursor_ts
-          from public.members m
-          where m.org_id = private.jwt_org_id() and m.deleted_at is null
-            ${input.storeId ? tx`and m.store_id = ${input.storeId}` : tx`and m.store_id = any ((select private.my_store_ids())::uuid[])`}
-            ${searchFilter(tx, input.q)}
-            ${after ? tx`and (m.joined_at, m.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : tx``}
-          order by m.joined_at desc, m.id desc
-          limit ${limit + 1}`;
-        const page = rows.slice(0, limit);
-        const last = page[page.length - 1];
-        return {
-          items: page.map((r) => ({
-            id: r.id,
-            memberNo: String(r.member_no),
-            name: r.name,
-            phoneMasked: r.phone_masked,
-            storeId: r.store_id,
-            joinedAt: iso(r.joined_at),
-          })),
-          nextCursor: rows.length > limit && last ? encodeCursor(last.cursor_ts, last.id) : null,
-        };
-      }),
+    run: ({ input, inTx }) => inTx((tx) => listCustomersInTx(tx, input)),
   }),
 });

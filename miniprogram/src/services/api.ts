@@ -33,6 +33,78 @@ import {
   type ConsoleTicketIssueOutput,
   type ConsoleTicketPollOutput,
 } from '@shared/schemas/console-login.schema';
+import {
+  memberProfileOutputSchema,
+  type memberProfileInputSchema,
+  type MemberProfileOutput,
+} from '@shared/schemas/member-profile.schema';
+import {
+  consentLedgerOutputSchema,
+  type consentDecisionInputSchema,
+  type ConsentLedgerOutput,
+} from '@shared/schemas/consent-decision.schema';
+import {
+  subscriptionListOutputSchema,
+  type SubscriptionAnswersInput,
+  type SubscriptionListOutput,
+} from '@shared/schemas/subscription-answer.schema';
+import {
+  memberDataOutputSchema,
+  memberDeleteOutputSchema,
+  privacyRequestListOutputSchema,
+  privacyRequestSchema,
+  type MemberDataOutput,
+  type PrivacyRequestItem,
+  type PrivacyRequestListOutput,
+} from '@shared/schemas/privacy-request-actions.schema';
+import {
+  customerPhoneRevealOutputSchema,
+  messageTemplateListOutputSchema,
+  type CustomerPhoneRevealOutput,
+  type MessageTemplateListOutput,
+} from '@shared/schemas/customer-card.schema';
+import { bulkTagOutputSchema, type bulkTagInputSchema, type BulkTagOutput } from '@shared/schemas/member-tag.schema';
+import { todoOutputSchema, type TodoOutput } from '@shared/schemas/todo-list.schema';
+import {
+  tagAdminListOutputSchema,
+  tagAdminWriteOutputSchema,
+  tagMergeOutputSchema,
+  type tagAdminCreateInputSchema,
+  type TagAdminListOutput,
+  type tagAdminUpdateInputSchema,
+  type tagMergeInputSchema,
+  type TagMergeOutput,
+} from '@shared/schemas/tag-admin-taxonomy.schema';
+import {
+  handoverOutputSchema,
+  handoverOverviewOutputSchema,
+  handoverUndoOutputSchema,
+  staffDeactivateOutputSchema,
+  type handoverInputSchema,
+  type HandoverOutput,
+  type HandoverOverviewOutput,
+  type HandoverUndoOutput,
+  type StaffDeactivateOutput,
+} from '@shared/schemas/handover-customers.schema';
+import {
+  greetingCampaignSchema,
+  type greetingCampaignCreateSchema,
+  greetingDryRunSchema,
+  greetingOverviewSchema,
+  greetingStatsSchema,
+  type GreetingCampaign,
+  type GreetingDryRun,
+  type GreetingOverview,
+  type GreetingStats,
+} from '@shared/schemas/greeting-campaign.schema';
+import {
+  greetingCheckSchema,
+  greetingSendResultSchema,
+  type GreetingCheck,
+  type GreetingSendInput,
+  type GreetingSendResult,
+} from '@shared/schemas/greeting-send.schema';
+import { memberInviteOutputSchema, type MemberInviteOutput } from '@shared/schemas/member-invite.schema';
 import { apiRequest } from './api-client';
 
 // One function per endpoint. Inputs are the already-validated outputs of the shared zod schemas
@@ -65,6 +137,29 @@ export const api = {
 
   memberCard: (): Promise<MemberCardOutput> => apiRequest('GET', '/api/member/card', { output: memberCardOutputSchema }),
 
+  // Members (issue 4): profile, consent ledger, subscriptions, PIPL rights.
+  memberProfile: (): Promise<MemberProfileOutput> => apiRequest('GET', '/api/member/profile', { output: memberProfileOutputSchema }),
+  saveMemberProfile: (input: z.output<typeof memberProfileInputSchema>): Promise<MemberProfileOutput> =>
+    apiRequest('POST', '/api/member/profile', { body: input, output: memberProfileOutputSchema }),
+  memberConsents: (): Promise<ConsentLedgerOutput> => apiRequest('GET', '/api/member/consents', { output: consentLedgerOutputSchema }),
+  decideConsent: (input: z.output<typeof consentDecisionInputSchema>): Promise<ConsentLedgerOutput> =>
+    apiRequest('POST', '/api/member/consents', { body: input, output: consentLedgerOutputSchema }),
+  memberSubscriptions: (): Promise<SubscriptionListOutput> =>
+    apiRequest('GET', '/api/member/subscriptions', { output: subscriptionListOutputSchema }),
+  answerSubscriptions: (input: SubscriptionAnswersInput): Promise<SubscriptionListOutput> =>
+    apiRequest('POST', '/api/member/subscriptions', { body: input, output: subscriptionListOutputSchema }),
+  memberData: (purpose: 'view' | 'export'): Promise<MemberDataOutput> =>
+    apiRequest('GET', '/api/member/data', { query: { purpose }, output: memberDataOutputSchema }),
+  privacyRequests: (scope: 'mine' | 'due'): Promise<PrivacyRequestListOutput> =>
+    apiRequest('GET', '/api/member/privacy-requests', { query: { scope }, output: privacyRequestListOutputSchema }),
+  requestCorrection: (detail: string): Promise<PrivacyRequestItem> =>
+    apiRequest('POST', '/api/member/privacy-requests', { body: { kind: 'correction', detail }, output: privacyRequestSchema }),
+  resolvePrivacyRequest: (input: { id: string; status: 'completed' | 'rejected'; outcome: string }): Promise<PrivacyRequestItem> =>
+    apiRequest('POST', '/api/member/privacy-request-resolve', { body: input, output: privacyRequestSchema }),
+  memberInviteQr: (): Promise<MemberInviteOutput> => apiRequest('GET', '/api/member/invite-qr', { output: memberInviteOutputSchema }),
+  deleteMembership: (): Promise<{ deleted: true; requestId: string }> =>
+    apiRequest('POST', '/api/member/delete', { body: { confirm: '注销' }, output: memberDeleteOutputSchema }),
+
   customers: (query: CustomerListQuery): Promise<CustomerListOutput> =>
     apiRequest('GET', '/api/staff/customers', { query, output: customerListOutputSchema }),
 
@@ -81,6 +176,45 @@ export const api = {
 
   logInteraction: (input: InteractionRequest): Promise<InteractionCreated> =>
     apiRequest('POST', '/api/staff/interactions', { body: input, output: interactionCreateOutputSchema }),
+
+  // Associates' workbench (issue 5).
+  revealPhone: (memberId: string): Promise<CustomerPhoneRevealOutput> =>
+    apiRequest('POST', '/api/staff/customer-phone', { body: { memberId }, output: customerPhoneRevealOutputSchema }),
+  bulkTag: (input: z.output<typeof bulkTagInputSchema>): Promise<BulkTagOutput> =>
+    apiRequest('POST', '/api/staff/bulk-tags', { body: input, output: bulkTagOutputSchema }),
+  todo: (scope: 'mine' | 'store'): Promise<TodoOutput> => apiRequest('GET', '/api/staff/todo', { query: { scope }, output: todoOutputSchema }),
+  handoverOverview: (): Promise<HandoverOverviewOutput> => apiRequest('GET', '/api/staff/handover', { output: handoverOverviewOutputSchema }),
+  handOver: (input: z.output<typeof handoverInputSchema>): Promise<HandoverOutput> =>
+    apiRequest('POST', '/api/staff/handover', { body: input, output: handoverOutputSchema }),
+  undoHandover: (batchId: string): Promise<HandoverUndoOutput> =>
+    apiRequest('POST', '/api/staff/handover-undo', { body: { batchId }, output: handoverUndoOutputSchema }),
+  // Operators' tag taxonomy (console).
+  tagAdminList: (): Promise<TagAdminListOutput> => apiRequest('GET', '/api/console/tags', { output: tagAdminListOutputSchema }),
+  tagAdminCreate: (input: z.output<typeof tagAdminCreateInputSchema>): Promise<{ id: string }> =>
+    apiRequest('POST', '/api/console/tags', { body: input, output: tagAdminWriteOutputSchema }),
+  tagAdminUpdate: (input: z.output<typeof tagAdminUpdateInputSchema>): Promise<{ id: string }> =>
+    apiRequest('POST', '/api/console/tags-update', { body: input, output: tagAdminWriteOutputSchema }),
+  tagMerge: (input: z.output<typeof tagMergeInputSchema>): Promise<TagMergeOutput> =>
+    apiRequest('POST', '/api/console/tags-merge', { body: input, output: tagMergeOutputSchema }),
+  messageTemplates: (): Promise<MessageTemplateListOutput> =>
+    apiRequest('GET', '/api/staff/message-templates', { output: messageTemplateListOutputSchema }),
+  deactivateStaff: (staffId: string): Promise<StaffDeactivateOutput> =>
+    apiRequest('POST', '/api/staff/staff-deactivate', { body: { staffId }, output: staffDeactivateOutputSchema }),
+
+  // Greetings (issue 6): the operator console, and an associate's 1:1 greeting.
+  greetings: (): Promise<GreetingOverview> => apiRequest('GET', '/api/console/greetings', { output: greetingOverviewSchema }),
+  createGreeting: (input: z.input<typeof greetingCampaignCreateSchema>): Promise<GreetingCampaign> =>
+    apiRequest('POST', '/api/console/greetings', { body: input, output: greetingCampaignSchema }),
+  greetingDryRun: (campaignId: string): Promise<GreetingDryRun> =>
+    apiRequest('POST', '/api/console/greetings-dry-run', { body: { campaignId }, output: greetingDryRunSchema }),
+  launchGreeting: (campaignId: string): Promise<GreetingCampaign> =>
+    apiRequest('POST', '/api/console/greetings-launch', { body: { campaignId }, output: greetingCampaignSchema }),
+  greetingStats: (campaignId: string): Promise<GreetingStats> =>
+    apiRequest('GET', '/api/console/greetings-stats', { query: { campaignId }, output: greetingStatsSchema }),
+  greetingCheck: (memberId: string, templateId: string): Promise<GreetingCheck> =>
+    apiRequest('GET', '/api/staff/greetings', { query: { memberId, templateId }, output: greetingCheckSchema }),
+  sendGreeting: (input: GreetingSendInput): Promise<GreetingSendResult> =>
+    apiRequest('POST', '/api/staff/greetings', { body: input, output: greetingSendResultSchema }),
 
   // Console sign-in by QR code: the browser issues and polls, a staff member's phone approves.
   consoleTicket: (): Promise<ConsoleTicketIssueOutput> =>

@@ -9,6 +9,7 @@ import { homeRouteFor, loadAppConfig, loginAsDemoUser, loginWithWeChat, newDemoO
 import { isH5, isWeapp } from '../../services/platform';
 import { getToken, setPendingStoreCode } from '../../services/session-store';
 import { storeCodeFromLocation, storeCodeFromParams } from '../../lib/store-code';
+import { inviteCodeFromLocation, inviteCodeFromParams, setPendingInviteCode } from '../member/join-scene';
 import { ConsoleQrLogin } from './console-qr-login';
 import { DemoLoginList } from './demo-login-list';
 import './index.scss';
@@ -63,6 +64,10 @@ export default function StartPage() {
     const storeCode =
       storeCodeFromParams(router.params) ?? (isH5 ? storeCodeFromLocation(window.location.search) : undefined);
     if (storeCode) setPendingStoreCode(storeCode);
+    // An associate's code (scene a=<code>): the member will be attributed to that associate.
+    const inviteCode =
+      inviteCodeFromParams(router.params) ?? (isH5 ? inviteCodeFromLocation(window.location.search) : undefined);
+    if (inviteCode) setPendingInviteCode(inviteCode);
     void start();
     // Once per page load; `start` reads only state it sets itself.
   }, []);

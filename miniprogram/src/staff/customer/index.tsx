@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useRouter } from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { customerCardInputSchema, type CustomerCardOutput } from '@shared/schemas/customer-card.schema';
 import type { TagTaxonomyOutput } from '@shared/schemas/member-tag.schema';
@@ -7,8 +7,10 @@ import { Notice } from '../../components/notice';
 import { api } from '../../services/api';
 import { errorMessage, isApiError } from '../../services/api-client';
 import { formatDate, formatDateTime, formatFen, interactionKindLabels } from '../../lib/format';
+import { GreetingForm } from './greeting-form';
 import { InteractionForm } from './interaction-form';
 import { TagEditor } from './tag-editor';
+import { Timeline } from './timeline';
 import './index.scss';
 
 type LoadState = 'loading' | 'ready' | 'not-found' | 'failed';
@@ -23,6 +25,8 @@ export default function CustomerPage() {
   const [taxonomy, setTaxonomy] = useState<TagTaxonomyOutput | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busyTags, setBusyTags] = useState<ReadonlySet<string>>(new Set());
+  const [phone, setPhone] = useState<string | null>(null);
+  const [revealing, setRevealing] = useState(false);
 
   const idCheck = customerCardInputSchema.safeParse({ id: params.id ?? '' });
   const memberId = idCheck.success ? idCheck.data.id : null;
@@ -43,6 +47,29 @@ export default function CustomerPage() {
       }
     }
   };
+
+  // Full number on request only (the server audits each reveal); it is never kept beyond the page.
+  const reveal = async (): Promise<void> => {
+    if (!card || revealing) return;
+    setRevealing(true);
+    setError(null);
+    try {
+      setPhone((await api.revealPhone(card.id)).phone);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setRevealing(false);
+    }
+  };
+
+  // Opened from a to-do item: bring the section of its one-tap action into view.
+  useEffect(() => {
+    const section = params.section;
+    if (state !== 'ready' || !section) return;
+    const sections: Record<string, string> = { log: '#interaction-form', tags: '#customer-tags', greet: '#customer-greeting' };
+    const target = sections[section];
+    if (target) void Taro.pageScrollTo({ selector: target, duration: 0 }).catch(() => undefined);
+  }, [state]);
 
   useEffect(() => {
     void loadCard();
@@ -107,7 +134,12 @@ export default function CustomerPage() {
             </Text>
             <View className='row'>
               <Text className='row__label'>手机号</Text>
-              <Text id='customer-phone'>{card.phoneMasked ?? '未绑定'}</Text>
+              <Text id='customer-phone'>{phone ?? card.phoneMasked ?? '未绑定'}</Text>
+              {card.canRevealPhone && !phone ? (
+                <Text id='phone-reveal' className='chip customer-page__reveal' onClick={() => void reveal()}>
+                  {revealing ? '…' : '查看完整号码'}
+                </Text>
+              ) : null}
             </View>
             <View className='row'>
               <Text className='row__label'>会员号</Text>
@@ -126,6 +158,23 @@ export default function CustomerPage() {
               </Text>
             </View>
             <View className='row'>
+              <Text className='row__label'>最近购买</Text>
+              <Text id='customer-last-purchase'>{card.lastPurchaseAt ? formatDate(card.lastPurchaseAt) : '—'}</Text>
+            </View>
+            <View className='row'>
+              <Text className='row__label'>最近联系</Text>
+              <Text id='customer-last-contact'>{card.lastContactAt ? formatDate(card.lastContactAt) : '从未联系'}</Text>
+            </View>
+            {card.birthday ? (
+              <View className='row'>
+                <Text className='row__label'>生日</Text>
+                <Text id='customer-birthday'>
+                  {card.birthday.calendar === 'lunar' ? `农历${card.birthday.leapMonth ? '闰' : ''}` : ''}
+                  {card.birthday.month}月{card.birthday.day}日
+                </Text>
+              </View>
+            ) : null}
+            <View className='row'>
               <Text className='row__label'>入会</Text>
               <Text>{formatDate(card.joinedAt)}</Text>
             </View>
@@ -139,6 +188,10 @@ export default function CustomerPage() {
           />
 
           <InteractionForm memberId={card.id} onLogged={() => void loadCard()} />
+
+          <GreetingForm memberId={card.id} onSent={() => void loadCard()} />
+
+          <Timeline entries={card.timeline} />
 
           <View id='customer-interactions' className='card'>
             <Text className='card__title'>最近互动</Text>

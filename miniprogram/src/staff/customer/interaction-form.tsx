@@ -8,6 +8,15 @@ import { api } from '../../services/api';
 import { errorMessage } from '../../services/api-client';
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from '../../lib/form-errors';
 import { interactionKindLabels } from '../../lib/format';
+import { daysFromToday } from '../customers/list-filters';
+
+// A follow-up date in one tap; it shows in the to-do list on that day.
+const FOLLOW_UPS = [
+  { days: 0, label: '今天' },
+  { days: 1, label: '明天' },
+  { days: 3, label: '3天后' },
+  { days: 7, label: '一周后' },
+];
 
 type InteractionFormProps = { memberId: string; onLogged: () => void };
 
@@ -19,12 +28,18 @@ export function InteractionForm({ memberId, onLogged }: InteractionFormProps) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [followUpIn, setFollowUpIn] = useState<number | null>(null);
 
   const submit = async (): Promise<void> => {
     if (busy) return;
     setSaved(null);
     setError(null);
-    const parsed = interactionCreateInputSchema.safeParse({ memberId, kind, note });
+    const parsed = interactionCreateInputSchema.safeParse({
+      memberId,
+      kind,
+      note,
+      followUpOn: followUpIn === null ? undefined : daysFromToday(followUpIn),
+    });
     if (!parsed.success) {
       setErrors(zodFieldErrors(parsed.error));
       return;
@@ -34,7 +49,8 @@ export function InteractionForm({ memberId, onLogged }: InteractionFormProps) {
     try {
       await api.logInteraction(parsed.data);
       setNote('');
-      setSaved('已记录');
+      setFollowUpIn(null);
+      setSaved(parsed.data.followUpOn ? `已记录，${parsed.data.followUpOn} 提醒跟进` : '已记录');
       onLogged();
     } catch (e) {
       setErrors(apiFieldErrors(e));
@@ -69,6 +85,20 @@ export function InteractionForm({ memberId, onLogged }: InteractionFormProps) {
         onInput={(e) => setNote(e.detail.value)}
       />
       <FieldError id='interaction-note-error' message={errors.note} />
+      <View className='follow-up'>
+        <Text className='muted'>跟进提醒：</Text>
+        {FOLLOW_UPS.map((f) => (
+          <Text
+            key={f.days}
+            id={`follow-up-${f.days}`}
+            className={`chip follow-up-chip${followUpIn === f.days ? ' chip--on' : ''}`}
+            onClick={() => setFollowUpIn(followUpIn === f.days ? null : f.days)}
+          >
+            {f.label}
+          </Text>
+        ))}
+      </View>
+      <FieldError id='interaction-follow-up-error' message={errors.followUpOn} />
       <Notice id='interaction-error' text={error} />
       <Notice id='interaction-saved' tone='ok' text={saved} />
       <Button id='interaction-submit' className='btn btn--primary' loading={busy} disabled={busy} onClick={() => void submit()}>

@@ -7,7 +7,11 @@ import { Notice } from '../../../components/notice';
 import { api } from '../../../services/api';
 import { errorMessage, isApiError } from '../../../services/api-client';
 import { loadAppConfig, logout, ROUTES } from '../../../services/auth';
+import { MEMBER_ROUTES } from '../member-routes';
 import { consentPurposeLabel, formatDate } from '../../../lib/format';
+import { MemberQr } from '../member-qr';
+import { PrivacyGate } from '../privacy-gate';
+import { SubscribePanel } from '../subscribe-panel';
 import { PhoneBinder } from './phone-binder';
 import './index.scss';
 
@@ -45,7 +49,20 @@ export default function MemberCardPage() {
 
   const onPhoneBound = (updated: MemberCardOutput): void => {
     setCard(updated);
-    setNotice('手机号已绑定');
+    // A number that already belonged to a member (joined at the till) merges the memberships.
+    setNotice(updated.notice ?? '手机号已绑定');
+  };
+
+  // A newer privacy policy than the one agreed to: show it again and ask (one tap).
+  const reconsent = async (): Promise<void> => {
+    if (!card?.currentPolicyVersion) return;
+    try {
+      await api.decideConsent({ purpose: 'privacy_policy', granted: true, policyVersion: card.currentPolicyVersion });
+      setCard(await api.memberCard());
+      setNotice('已同意新版隐私政策');
+    } catch (e) {
+      setError(errorMessage(e));
+    }
   };
 
   return (
@@ -68,6 +85,24 @@ export default function MemberCardPage() {
 
       <Notice id='card-notice' tone='ok' text={notice} />
 
+      {card?.policyOutdated ? (
+        <View id='policy-outdated' className='card'>
+          <Text className='card__title'>隐私政策已更新（{card.currentPolicyVersion}）</Text>
+          <Text className='muted'>
+            我们更新了《隐私政策》。请阅读新版本后继续使用会员服务；如不同意，可在“我的数据与隐私”中注销账户。
+          </Text>
+          <Button id='policy-reconsent' className='btn btn--primary' onClick={() => void reconsent()}>
+            我已阅读并同意新版隐私政策
+          </Button>
+        </View>
+      ) : null}
+
+      {card ? (
+        <View className='card'>
+          <MemberQr value={card.memberNo} />
+        </View>
+      ) : null}
+
       {card ? (
         <View className='card'>
           <View className='row'>
@@ -82,6 +117,18 @@ export default function MemberCardPage() {
             <Text className='row__label'>专属导购</Text>
             <Text id='card-associate'>{card.associate?.name ?? '—'}</Text>
           </View>
+          {card.tier ? (
+            <View className='row'>
+              <Text className='row__label'>会员等级</Text>
+              <Text id='card-tier'>{card.tier}</Text>
+            </View>
+          ) : null}
+          {card.points !== null && card.points !== undefined ? (
+            <View className='row'>
+              <Text className='row__label'>积分</Text>
+              <Text id='card-points'>{card.points}</Text>
+            </View>
+          ) : null}
         </View>
       ) : null}
 
@@ -102,9 +149,23 @@ export default function MemberCardPage() {
         </View>
       ) : null}
 
+      {card ? <SubscribePanel config={config} /> : null}
+
+      {card ? (
+        <View className='card'>
+          <Button id='go-profile' className='btn btn--plain' onClick={() => void Taro.navigateTo({ url: MEMBER_ROUTES.profile })}>
+            编辑资料（生日、偏好）
+          </Button>
+          <Button id='go-privacy' className='btn btn--plain' onClick={() => void Taro.navigateTo({ url: MEMBER_ROUTES.privacy })}>
+            我的数据与隐私
+          </Button>
+        </View>
+      ) : null}
+
       <Button id='logout' className='btn btn--plain' onClick={logout}>
         退出登录
       </Button>
+      <PrivacyGate />
     </View>
   );
 }

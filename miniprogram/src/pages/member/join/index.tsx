@@ -12,10 +12,12 @@ import { loadAppConfig, logout, ROUTES } from '../../../services/auth';
 import { getPendingStoreCode, setPendingStoreCode } from '../../../services/session-store';
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from '../../../lib/form-errors';
 import { storeCodeFromParams } from '../../../lib/store-code';
+import { getPendingInviteCode, inviteCodeFromParams, setPendingInviteCode } from '../join-scene';
+import { PrivacyGate } from '../privacy-gate';
 import './index.scss';
 
 // Fields this form shows next to an input; any other field message goes to the banner.
-const FORM_FIELDS = ['agreeTerms', 'agreePrivacy', 'marketing', 'name', 'storeCode'];
+const FORM_FIELDS = ['agreeTerms', 'agreePrivacy', 'marketing', 'name', 'storeCode', 'inviteCode'];
 
 // Joining = agreeing to the membership terms and the privacy policy (each a row in the consent
 // ledger with the policy version shown here), optionally to marketing messages.
@@ -31,6 +33,12 @@ export default function JoinPage() {
     const fromLink = storeCodeFromParams(router.params);
     if (fromLink) setPendingStoreCode(fromLink);
     return fromLink ?? getPendingStoreCode();
+  });
+  // The associate whose QR code was scanned (scene a=<code>): the server resolves the code.
+  const [inviteCode, setInviteCode] = useState<string | null>(() => {
+    const fromLink = inviteCodeFromParams(router.params);
+    if (fromLink) setPendingInviteCode(fromLink);
+    return fromLink ?? getPendingInviteCode();
   });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -52,6 +60,7 @@ export default function JoinPage() {
       marketing,
       name: name.trim() === '' ? undefined : name,
       storeCode: storeCode ?? undefined,
+      inviteCode: inviteCode ?? undefined,
     });
     if (!parsed.success) {
       const fieldErrors = zodFieldErrors(parsed.error);
@@ -65,6 +74,7 @@ export default function JoinPage() {
     try {
       await api.joinMember(parsed.data);
       setPendingStoreCode(null);
+      setPendingInviteCode(null);
       await Taro.reLaunch({ url: ROUTES.memberCard });
     } catch (e) {
       setErrors(apiFieldErrors(e));
@@ -78,6 +88,12 @@ export default function JoinPage() {
     setStoreCode(null);
     setPendingStoreCode(null);
     setErrors(({ storeCode: _dropped, ...rest }) => rest);
+  };
+
+  const dropInviteCode = (): void => {
+    setInviteCode(null);
+    setPendingInviteCode(null);
+    setErrors(({ inviteCode: _dropped, ...rest }) => rest);
   };
 
   return (
@@ -104,6 +120,18 @@ export default function JoinPage() {
           </View>
         ) : null}
         <FieldError id='join-store-code-error' message={errors.storeCode} />
+        {inviteCode ? (
+          <View className='row'>
+            <Text className='row__label'>导购邀请码</Text>
+            <View>
+              <Text id='join-invite-code'>{inviteCode}</Text>
+              <Text id='join-invite-clear' className='join-page__link' onClick={dropInviteCode}>
+                不指定
+              </Text>
+            </View>
+          </View>
+        ) : null}
+        <FieldError id='join-invite-code-error' message={errors.inviteCode} />
       </View>
 
       <View className='card'>
@@ -158,6 +186,7 @@ export default function JoinPage() {
       <Button id='logout' className='btn btn--plain' onClick={logout}>
         暂不加入，退出登录
       </Button>
+      <PrivacyGate />
     </View>
   );
 }

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { open, route } from '../../_lib/handler';
+import { wechatSubscribeChannel } from '../../_lib/messaging/channel';
+import { requireCronSecret } from '../../_lib/messaging/cron-auth';
+import { dispatch } from '../../_lib/messaging/engine';
+import { getWechatClient } from '../../_lib/wechat-context';
+
+// GET /api/cron/greetings-dispatch (Vercel Cron): sends due outbox rows in batches claimed with
+// FOR UPDATE SKIP LOCKED, so any number of overlapping runs cooperate without duplicates.
+// Bounded per run (40 s of claiming) to stay inside the function's time limit; the next run
+// continues where it stopped.
+export default route({
+  GET: open({
+    input: z.object({}).strict(),
+    output: z.object({
+      claimed: z.number(),
+      sent: z.number(),
+      failed: z.number(),
+      retrying: z.number(),
+      unknown: z.number(),
+      skipped: z.number(),
+      deferred: z.number(),
+    }),
+    run: async ({ sql, req }) => {
+      requireCronSecret(req);
+      return dispatch(sql, { channel: wechatSubscribeChannel(getWechatClient()), batchSize: 50, maxBatches: 40, concurrency: 4, budgetMs: 40_000 });
+    },
+  }),
+});

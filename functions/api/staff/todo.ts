@@ -1,0 +1,100 @@
+import type { z } from 'zod';
+import { todoInputSchema, todoOutputSchema, HOLIDAY_LOOKAHEAD_DAYS, type TodoPerson } from '../../../shared/schemas/todo-list.schema';
+import { addDays } from '../../../shared/domain/birthday';
+import { birthdayDateByKey, birthdayKeyOf, SLIPPING_MAX_DAYS, SLIPPING_MIN_DAYS, windowDates } from '../../../shared/domain/customer-filter';
+import { holidaysOfYear } from '../../../shared/domain/holidays';
+import type { Tx } from '../../_lib/db';
+import { iso, person, route } from '../../_lib/handler';
+import { requireStaff } from '../../_lib/staff-guard';
+import { brandToday, customerWhere } from './customers';
+
+// GET /api/staff/todo: today's work for an associate, each item one tap from its action (the
+// app opens the card's greeting, interaction or tag section). Every part is an indexed read of
+// the caller's customers: birthdays by (calendar, month, day, leap) keys, follow-ups by
+// (staff, date), slipping-away and holiday picks from the per-member aggregates.
+const LIMIT = 50;
+
+type PersonRow = { id: string; member_no: string; name: string | null; phone_masked: string | null };
+const personOf = (r: PersonRow): TodoPerson => ({ id: r.id, memberNo: String(r.member_no), name: r.name, phoneMasked: r.phone_masked });
+
+const diffDays = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>): Promise<z.input<typeof todoOutputSchema>> => {
+  const staff = await requireStaff(tx);
+  const { today, timeZone } = await brandToday(tx);
+
+  const scoped = await customerWhere(tx, { scope: input.scope, birthday: 'week' }, staff);
+  const birthdays = await tx<(PersonRow & { birthday_calendar: 'solar' | 'lunar'; birth_month: number; birth_day: number; birth_leap_month: boolean })[]>`
+    select m.id, m.member_no, m.name, m.phone_masked, m.birthday_calendar, m.birth_month, m.birth_day, m.birth_leap_month
+    from public.members m
+    where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null ${scoped.frag}
+    limit ${LIMIT * 4}`;
+  const dateOf = birthdayDateByKey(windowDates('week', today));
+  const dated = birthdays
+    .map((b) => ({ b, date: dateOf.get(birthdayKeyOf(b.birthday_calendar, b.birth_month, b.birth_day, b.birth_leap_month)) ?? '' }))
+    .filter((x) => x.date !== '')
+    .sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : (x.b.name ?? '').localeCompare(y.b.name ?? '')));
+
+  const inScope = await customerWhere(tx, { scope: input.scope }, staff);
+  const followUps = await tx<(PersonRow & { interaction_id: string; follow_up_on: string; note: string })[]>`
+    select * from (
+      select distinct on (i.member_id) m.id, m.member_no, m.name, m.phone_masked,
+             i.id as interaction_id, i.follow_up_on::text as follow_up_on, i.note
+      from public.interactions i
+      join public.members m on m.org_id = i.org_id and m.id = i.member_id and m.deleted_at is null
+      where i.org_id = (select private.jwt_org_id()) and i.staff_id = ${staff.staffId}
+        and i.follow_up_on between (${today}::date - 30) and ${today}::date
+        and (m.last_contact_at is null or m.last_contact_at <= i.occurred_at)
+      order by i.member_id, i.follow_up_on desc
+    ) f order by f.follow_up_on, f.name limit ${LIMIT}`;
+
+  // The same rule as isSlippingAway (shared/domain/customer-filter.ts), as SQL over the
+  // aggregates. The RFM issue replaces it with its churn risk.
+  const slipping = await tx<(PersonRow & { last_purchase_at: Date; order_count: number; lifetime_spend_fen: string })[]>`
+    select m.id, m.member_no, m.name, m.phone_masked, m.last_purchase_at, m.order_count, m.lifetime_spend_fen
+    from public.members m
+    where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null ${inScope.frag}
+      and m.order_count >= 2
+      and m.last_purchase_at > now() - make_interval(days => ${SLIPPING_MAX_DAYS})
+      and m.last_purchase_at < now() - make_interval(days => ${SLIPPING_MIN_DAYS})
+      and now() - m.last_purchase_at > 2 * (m.last_purchase_at - m.first_purchase_at) / (m.order_count - 1)
+    order by m.lifetime_spend_fen desc, m.id desc
+    limit ${LIMIT}`;
+
+  const horizon = addDays(today, HOLIDAY_LOOKAHEAD_DAYS);
+  const year = Number(today.slice(0, 4));
+  const holidays = [...holidaysOfYear(year), ...(year < 2099 ? holidaysOfYear(year + 1) : [])].filter((h) => h.date >= today && h.date <= horizon);
+  const worthGreeting = holidays.length
+    ? await tx<PersonRow[]>`
+        select m.id, m.member_no, m.name, m.phone_masked
+        from public.members m
+        where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null ${inScope.frag}
+          and m.lifetime_spend_fen > 0
+          and coalesce((select c.granted from public.consents c
+                        where c.org_id = m.org_id and c.member_id = m.id and c.purpose = 'marketing'
+                        order by c.created_at desc, c.id desc limit 1), false)
+        order by m.lifetime_spend_fen desc, m.id desc
+        limit 5`
+    : [];
+
+  return {
+    today,
+    timeZone,
+    birthdaysToday: dated.filter((x) => x.date === today).map((x) => ({ ...personOf(x.b), calendar: x.b.birthday_calendar })),
+    birthdaysThisWeek: dated
+      .filter((x) => x.date !== today)
+      .slice(0, LIMIT)
+      .map((x) => ({ ...personOf(x.b), calendar: x.b.birthday_calendar, date: x.date })),
+    followUps: followUps.map((f) => ({ ...personOf(f), interactionId: f.interaction_id, followUpOn: f.follow_up_on, note: f.note })),
+    slipping: slipping.map((s) => ({ ...personOf(s), lastPurchaseAt: iso(s.last_purchase_at), orderCount: s.order_count, lifetimeSpendFen: Number(s.lifetime_spend_fen) })),
+    holidays: holidays.map((h) => ({ key: h.key, name: h.name, date: h.date, daysAway: diffDays(today, h.date), customers: worthGreeting.map(personOf) })),
+  };
+};
+
+export default route({
+  GET: person({
+    input: todoInputSchema,
+    output: todoOutputSchema,
+    run: ({ input, inTx }) => inTx((tx) => todoInTx(tx, input)),
+  }),
+});

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '我的会员邀请码' });
