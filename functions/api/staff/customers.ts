@@ -130,7 +130,7 @@ export const resolveScope = (filter: Pick<CustomerFilter, 'scope' | 'storeId'>, 
 // The WHERE clause (after `m.org_id = … and m.deleted_at is null`) of a filter: shared by the
 // list and bulk tagging, so "tag everyone in this list" tags exactly the list.
 export const customerWhere = async (tx: Tx, filter: CustomerFilter, staff: { staffId: string; role: string }): Promise<Fragment> => {
-  const scope = resolveScope(filter, staff);
+  let scope = resolveScope(filter, staff);
   if (filter.purchasedAfter && filter.purchasedBefore && filter.purchasedAfter >= filter.purchasedBefore) {
     throw invalid('purchasedBefore', 'must be after purchasedAfter');
   }
@@ -139,9 +139,17 @@ export const customerWhere = async (tx: Tx, filter: CustomerFilter, staff: { sta
   const needsZone = filter.birthday !== undefined || filter.purchasedAfter !== undefined || filter.purchasedBefore !== undefined;
   const { today, timeZone } = needsZone ? await brandToday(tx) : { today: '', timeZone: DEFAULT_TIME_ZONE };
   let bounded = typeof scope === 'object';
-  if (!bounded && filter.q && /[\u0080-\uffff]/.test(filter.q)) {
-    const [stores] = await tx<{ n: number }[]>`select cardinality(private.my_store_ids()) as n`;
-    bounded = (stores?.n ?? 0) <= SUBSTRING_MAX_STORES;
+  if (scope === 'myStores') {
+    // Most associates work in one store: name it, so the planner walks that store's slice of
+    // the (org, store, sort key) index instead of the org-wide one filtered by `= any(...)`
+    // (measured at 1 M members: a 2-character name search went from ~540 ms to a few ms).
+    // RLS still decides what is visible; this only shapes the plan.
+    const [stores] = await tx<{ ids: string[] }[]>`select private.my_store_ids()::text[] as ids`;
+    const ids = stores?.ids ?? [];
+    // Not with a tag filter: there the `= any(...)` shape lets the planner hash the store's
+    // tagged members, which measured faster (p95 330 vs 510 ms at 1 M; both still too slow).
+    if (ids.length === 1 && ids[0] && splitTagIds(filter.tagIds).length === 0) scope = { storeId: ids[0] };
+    bounded = ids.length <= SUBSTRING_MAX_STORES;
   }
   const tags = await tagFilter(tx, splitTagIds(filter.tagIds), scope);
   return {
