@@ -29,7 +29,7 @@ export function DemoLoginList({ logins, busy, onChoose, onNewMember }: DemoLogin
           }}
         >
           <Text className='demo-login__label'>{login.label}</Text>
-          <Text className='demo-login__kind'>{login.kind === 'staff' ? '导购' : '会员'}</Text>
+          <Text className='demo-login__kind'>{login.kind === 'staff' ? '员工' : '会员'}</Text>
         </View>
       ))}
       <View
