@@ -90,14 +90,24 @@ const tagFilter = async (tx: Tx, tagIds: string[], scope: Scope): Promise<Fragme
   if (tags.length !== tagIds.length) throw invalid('tagIds', 'names a tag that does not exist');
   const groups = new Map<string, string[]>();
   for (const t of tags) groups.set(t.group_id, [...(groups.get(t.group_id) ?? []), t.id]);
-  const perGroup = [...groups.values()].map((ids) =>
-    typeof scope === 'object' && 'owner' in scope
-      ? tx`and exists (select 1 from public.member_tags mt where mt.org_id = m.org_id and mt.member_id = m.id and mt.tag_id = any (${ids}::uuid[]))`
-      : tx`and m.id in (
-          select mt.member_id from public.member_tags mt
-          where mt.org_id = (select private.jwt_org_id()) and mt.tag_id = any (${ids}::uuid[]) ${storeFilter(tx, 'mt', scope)})`,
-  );
-  return { frag: perGroup.reduce((acc, f) => tx`${acc} ${f}`, tx``) };
+  if (typeof scope === 'object' && 'owner' in scope) {
+    const perGroup = [...groups.values()].map(
+      (ids) => tx`and exists (select 1 from public.member_tags mt where mt.org_id = m.org_id and mt.member_id = m.id and mt.tag_id = any (${ids}::uuid[]))`,
+    );
+    return { frag: perGroup.reduce((acc, f) => tx`${acc} ${f}`, tx``) };
+  }
+  // One pass over the store's slice of member_tags for all chosen tags, keeping the members
+  // that matched every group (measured at 1 M: one grouped pass beats one IN-subquery per group).
+  const ids = [...groups.values()].flat();
+  const groupOf = [...groups.values()].flatMap((g, i) => g.map(() => i));
+  return {
+    frag: tx`and m.id in (
+      select mt.member_id from public.member_tags mt
+      join unnest(${ids}::uuid[], ${groupOf}::int[]) as chosen(tag_id, grp) on chosen.tag_id = mt.tag_id
+      where mt.org_id = (select private.jwt_org_id()) ${storeFilter(tx, 'mt', scope)}
+      group by mt.member_id
+      having count(distinct chosen.grp) = ${groups.size})`,
+  };
 };
 
 // The brand's calendar date today (its time zone), for birthday windows and date ranges.
