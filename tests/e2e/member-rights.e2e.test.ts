@@ -3,10 +3,10 @@
 // gives a lunar birthday, subscribes (the demo's stand-in for wx.requestSubscribeMessage), sees
 // the card with its QR code, exports a copy, withdraws marketing consent and deletes the
 // account; then, as 王芳, the member is gone. Bad input on the forms is refused on the spot.
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { startApp, type StartedApp } from '../../server/start-app';
-import { browserTestsBlockedBy, launchChromium } from '../helpers/browser';
+import { browserTestsBlockedBy, startBrowserSession, type BrowserSession } from '../helpers/browser';
 
 const missing = browserTestsBlockedBy();
 if (missing) console.warn(`member e2e: skipped, ${missing}`);
@@ -16,9 +16,7 @@ jest.setTimeout(180_000);
 
 describeIfReady('a member\'s whole life in the browser (H5)', () => {
   let app: StartedApp;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  let browser: BrowserSession;
   const suffix = `${Date.now() % 100000}`.padStart(5, '0');
   const memberName = `权利${suffix}`;
   const phone = `138${suffix}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
@@ -27,25 +25,17 @@ describeIfReady('a member\'s whole life in the browser (H5)', () => {
 
   beforeAll(async () => {
     app = await startApp({ port: 0, freshDatabase: true, dataDir: null, demoMembers: 100 });
-    browser = await launchChromium();
+    browser = await startBrowserSession();
   });
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
     await app?.close();
   });
   afterEach(() => {
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 
-  const openAs = async (label: string): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 420, height: 900 }, acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${label}: ${error.message}`));
-    page.setDefaultTimeout(20_000);
-    return page;
-  };
+  const openAs = (label: string): Promise<Page> => browser.openPage(label, { acceptDownloads: true });
   const consentInForce = async (purpose: string): Promise<boolean | undefined> =>
     (await app.sql<{ v: boolean }[]>`select private.consent_in_force(org_id, id, ${purpose}) as v from public.members where id = ${memberId}`)[0]?.v;
 

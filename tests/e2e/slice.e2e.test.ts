@@ -2,9 +2,9 @@
 // server (functions + WeChat simulator + demo data, started in-process): a new member joins from
 // store S001's link, agrees, shares a phone number and sees the card; associate A finds that
 // member, tags, untags and logs an interaction; associate B (another store) sees nothing.
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startApp, type StartedApp } from '../../server/start-app';
-import { browserTestsBlockedBy, launchChromium } from '../helpers/browser';
+import { browserTestsBlockedBy, startBrowserSession, type BrowserSession } from '../helpers/browser';
 
 const missing = browserTestsBlockedBy();
 if (missing) console.warn(`slice e2e: skipped, ${missing}`);
@@ -14,9 +14,7 @@ jest.setTimeout(180_000);
 
 describeIfReady('foundation slice in the browser (H5)', () => {
   let app: StartedApp;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  let browser: BrowserSession;
 
   // Unique per run so that a search finds exactly this member among the demo data.
   const suffix = `${Date.now() % 100000}`.padStart(5, '0');
@@ -31,29 +29,19 @@ describeIfReady('foundation slice in the browser (H5)', () => {
     app = await startApp({ port: 0, freshDatabase: true, dataDir: null, demoMembers: 200 });
     const [store] = await app.sql<{ name: string }[]>`select name from public.stores where code = 'S001'`;
     storeAName = store?.name ?? '';
-    browser = await launchChromium();
+    browser = await startBrowserSession();
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
     await app?.close();
   });
 
   afterEach(() => {
-    // An uncaught exception in the app is a failure even when the screen looks right.
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 
-  // Each person gets their own browser context: their own storage, so their own session.
-  const openAs = async (label: string): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${label}: ${error.message}`));
-    page.setDefaultTimeout(20_000);
-    return page;
-  };
+  const openAs = (label: string): Promise<Page> => browser.openPage(label);
 
   const signIn = async (page: Page, loginId: string, url = `${app.url}/`): Promise<void> => {
     await page.goto(url);

@@ -2,9 +2,9 @@
 // own server: search as you type, filter, tag, reveal the phone (audited), log an interaction
 // with a follow-up, find it in today's to-do list and act on it in one tap; a manager hands an
 // associate's customers over, undoes it, and deactivates the associate.
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startApp, type StartedApp } from '../../server/start-app';
-import { browserTestsBlockedBy, launchChromium } from '../helpers/browser';
+import { browserTestsBlockedBy, startBrowserSession, type BrowserSession } from '../helpers/browser';
 
 const missing = browserTestsBlockedBy();
 if (missing) console.warn(`workbench e2e: skipped, ${missing}`);
@@ -14,9 +14,7 @@ jest.setTimeout(180_000);
 
 describeIfReady('associates\' workbench in the browser (H5)', () => {
   let app: StartedApp;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  let browser: BrowserSession;
   let member: { id: string; name: string; name_initials: string; phone_masked: string } | undefined;
   const staff: Record<string, string> = {};
 
@@ -30,25 +28,20 @@ describeIfReady('associates\' workbench in the browser (H5)', () => {
       where m.associate_id = ${staff['demo-associate-a'] ?? null} and m.phone_masked is not null and length(m.name) = 3
         and (select count(*) from public.members o where o.store_id = m.store_id and o.name_initials like m.name_initials || '%') = 1
       order by m.member_no limit 1`;
-    browser = await launchChromium();
+    browser = await startBrowserSession();
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
     await app?.close();
   });
 
   afterEach(() => {
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 
   const openAs = async (label: string, loginId: string): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${label}: ${error.message}`));
-    page.setDefaultTimeout(20_000);
+    const page = await browser.openPage(label);
     await page.goto(`${app.url}/`);
     await page.locator(`#${loginId}`).click();
     await page.locator('.customer-row').first().waitFor();
@@ -165,11 +158,7 @@ describeIfReady('associates\' workbench in the browser (H5)', () => {
   });
 
   test('an operator manages the taxonomy in the console: new group and tag, retire, merge', async () => {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 1200 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`operator: ${error.message}`));
-    page.setDefaultTimeout(20_000);
+    const page = await browser.openPage('operator', { viewport: { width: 1000, height: 1200 } });
     await page.goto(`${app.url}/`);
     await page.locator('#demo-login-demo-operator').click();
     await page.waitForFunction(() => !location.hash.includes('pages/index/index') && location.hash.length > 2);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 // Debian's chromium, driven by playwright-core (never a downloaded browser), with the flags
 // checked on these machines (shared/TOOLCHAIN.md): no sandbox in containers, nothing that
@@ -27,3 +27,33 @@ export const browserTestsBlockedBy = (): string | null =>
       : null;
 
 export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+
+// One browser for a test file, one context per person (their own storage, so their own
+// session), and every uncaught page error collected: an exception in the app is a failure even
+// when the screen looks right (assert `session.pageErrors` is empty after each test).
+export type BrowserSession = {
+  openPage: (label: string, options?: BrowserContextOptions) => Promise<Page>;
+  pageErrors: string[];
+  close: () => Promise<void>;
+};
+
+export const startBrowserSession = async (): Promise<BrowserSession> => {
+  const browser = await launchChromium();
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  return {
+    pageErrors,
+    openPage: async (label, options = {}) => {
+      const context = await browser.newContext({ viewport: { width: 420, height: 900 }, ...options });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(`${label}: ${error.message}`));
+      page.setDefaultTimeout(20_000);
+      return page;
+    },
+    close: async () => {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close();
+    },
+  };
+};
