@@ -146,7 +146,10 @@ describeIfReady('a member\'s whole life in the browser (H5)', () => {
     await admin.locator('#demo-login-demo-admin').click();
     // Signed in once the app has sent the admin to their home page.
     await admin.waitForURL(/staff\//);
-    await admin.goto(`${app.url}/#/console/privacy/index`);
+    await admin.locator('#staff-name').waitFor();
+    // A full page load (new query string), not a hash change racing the staff page still
+    // settling: under load that left the console page mounted but hidden.
+    await admin.goto(`${app.url}/?console=1#/console/privacy/index`);
     const card = admin.locator(`#privacy-request-${req?.id ?? ''}`);
     await card.waitFor();
     expect(await card.textContent()).toContain('订单 D000001 的金额不对');
