@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { setSql, type Sql } from '../functions/_lib/db';
 import { startApp, type StartedApp } from '../server/start-app';
 import { h5Size, kb, weappSize, WEAPP_MAIN_LIMIT, WEAPP_TOTAL_LIMIT } from './bundle-size';
+import { jobs, type BenchJobRow } from './jobs';
 import { BENCH_NOTE, loadSamples, operations, type HttpRequest, type Operation, type TargetKind } from './operations';
 import { rootDir, SCALE_APPID, SCALE_LOGINS, SCALE_SECRETS_DIR, type ScaleLogin } from './scale-config';
 import { ms, summarize, triple, type Summary } from './stats';
@@ -47,6 +48,7 @@ const main = async (): Promise<void> => {
       // operation until the 1-minute load average is at most --max-load (off by default).
       'max-seconds': { type: 'string', default: '60' },
       'max-load': { type: 'string' },
+      'no-jobs': { type: 'boolean', default: false },
     },
   });
   const databaseUrl = process.env.DATABASE_URL;
@@ -149,7 +151,24 @@ const main = async (): Promise<void> => {
     const removed = await owner`delete from public.interactions where org_id = ${org.id} and note = ${BENCH_NOTE}`;
     console.log(`removed ${removed.count} bench interactions`);
 
-    const report = renderReport({ results, data, requests, warmup, concurrency, loadAvgAtStart, loadAvgAtEnd: os.loadavg(), pg: await pgInfo(owner), label: values.label });
+    // Jobs (bench/jobs.ts): imports, refreshes, planning, dispatch — each reports its own rows.
+    const jobResults: { name: string; rows: BenchJobRow[]; error: string | null }[] = [];
+    const selectedJobs = values['no-jobs'] ? [] : jobs.filter((j) => !values.only || values.only.split(',').some((k) => j.name.includes(k)));
+    for (const job of selectedJobs) {
+      if (maxLoad !== null) await waitForLoad(maxLoad);
+      console.log(`job: ${job.name}…`);
+      try {
+        const rows = await job.run({ owner, databaseUrl, app: started, orgId: org.id, tokens, log: (l) => console.log(`  ${l}`) });
+        for (const row of rows) console.log(`  ${row.metric}: ${row.value}${row.floor ? ` (floor ${row.floor})` : ''}${row.target ? ` target ${row.target} ${row.met ? 'met' : 'missed'}` : ''}`);
+        jobResults.push({ name: job.name, rows, error: null });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        console.log(`  failed: ${message}`);
+        jobResults.push({ name: job.name, rows: [], error: message });
+      }
+    }
+
+    const report = renderReport({ results, jobResults, data, requests, warmup, concurrency, loadAvgAtStart, loadAvgAtEnd: os.loadavg(), pg: await pgInfo(owner), label: values.label });
     console.log(`\n${report}`);
     if (!values['no-write']) {
       mkdirSync(values.out, { recursive: true });
@@ -388,6 +407,7 @@ const compact = (n: number): string => (n >= 1_000_000 && n % 1_000_000 === 0 ? 
 
 const renderReport = (r: {
   results: { op: Operation; runs: Record<Mode, Run> }[];
+  jobResults: { name: string; rows: BenchJobRow[]; error: string | null }[];
   data: DataSize;
   requests: number;
   warmup: number;
@@ -435,6 +455,20 @@ const renderReport = (r: {
   }
   lines.push('');
   lines.push('Targets (DESIGN.md): associate search and customer card p95 < 30 ms server time, tag add/remove p95 < 20 ms (log an interaction is held to the same), RLS < 1.5× the bare-SQL floor. Operator rows have no target; they show the org-wide cost.');
+  if (r.jobResults.length > 0) {
+    lines.push('');
+    lines.push('## Jobs');
+    lines.push('');
+    lines.push('| job | measured | value | bare-SQL floor | ÷ floor | target |');
+    lines.push('|---|---|---|---|---|---|');
+    for (const j of r.jobResults) {
+      if (j.error) lines.push(`| ${j.name} | failed: ${j.error.replace(/\|/g, '/').slice(0, 200)} | – | – | – | – |`);
+      for (const row of j.rows) {
+        const verdict = row.target ? `${row.met ? '✅' : '❌'} ${row.target}` : '–';
+        lines.push(`| ${j.name} | ${row.metric} | ${row.value} | ${row.floor ?? '–'} | ${row.ratio === undefined ? '–' : `${row.ratio.toFixed(2)}×`} | ${verdict} |`);
+      }
+    }
+  }
   lines.push('');
   lines.push('## App size');
   lines.push('');
