@@ -10,6 +10,7 @@ import consoleSegmentCount from './api/console/segment-count';
 import consoleSegmentExport from './api/console/segment-export';
 import consoleSegmentMembers from './api/console/segment-members';
 import consoleSegmentOptions from './api/console/segment-options';
+import consoleSegmentUpdate from './api/console/segment-update';
 import consoleSegments from './api/console/segments';
 import staffGreetings from './api/staff/greetings';
 import authConsoleApprove from './api/auth/console-approve';
@@ -60,6 +61,7 @@ export const routes: Record<string, RouteHandler> = {
   '/api/console/segment-export': consoleSegmentExport,
   '/api/console/segment-members': consoleSegmentMembers,
   '/api/console/segment-options': consoleSegmentOptions,
+  '/api/console/segment-update': consoleSegmentUpdate,
   '/api/console/segments': consoleSegments,
   '/api/staff/greetings': staffGreetings,
   '/api/auth/console-approve': authConsoleApprove,

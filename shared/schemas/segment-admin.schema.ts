@@ -40,7 +40,7 @@ export type SegmentListOutput = z.infer<typeof segmentListOutputSchema>;
 export const segmentCreateInputSchema = z.object({ name, description: description.optional(), rules: segmentRuleSetSchema }).strict();
 export type SegmentCreateInput = z.input<typeof segmentCreateInputSchema>;
 
-// PATCH /api/console/segments: rename, describe or change the rules.
+// POST /api/console/segment-update: rename, describe or change the rules.
 export const segmentUpdateInputSchema = z
   .object({ id: uuidSchema, name: name.optional(), description: description.nullable().optional(), rules: segmentRuleSetSchema.optional() })
   .strict();

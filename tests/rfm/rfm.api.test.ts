@@ -52,7 +52,7 @@ const mismatches = async (only?: string[]): Promise<string[]> => {
 beforeAll(async () => {
   process.env.CRON_SECRET = CRON_SECRET;
   app = await startTestApp(400);
-  orgId = app.demo.orgId;
+  orgId = app.demo.orgId ?? '';
   wang = await loginAs(app, 'demo-associate-a');
   const [w] = await app.sql<{ id: string }[]>`select s.id from public.staff s join public.accounts a on a.id = s.account_id where a.wx_openid = 'demo-associate-a'`;
   wangId = w?.id ?? '';

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { StartedApp } from '../../server/start-app';
 import { decryptPii } from '../../functions/_lib/crypto/pii-crypto';
+import { signAccessToken } from '../../functions/_lib/jwt';
 import { isBirthdayOn, localDate } from '../../shared/domain/birthday';
 import type { SegmentRuleSet } from '../../shared/schemas/segment-rules.schema';
 import { api, loginAs, startTestApp } from '../helpers/api-client';
@@ -11,7 +12,10 @@ import { api, loginAs, startTestApp } from '../helpers/api-client';
 // audited CSV export (masked unless an admin states a purpose), who may do what, and a campaign
 // whose audience is a saved segment.
 type Err = { error: { code: string; message: string; fields?: { path: string; message: string }[] } };
-type Segment = { id: string; name: string; lastCount: number | null; rules: Record<string, unknown>; campaigns: { id: string }[] };
+type Segment = {
+  id: string; name: string; description: string | null; lastCount: number | null; lastCountedAt: string | null; rules: Record<string, unknown>;
+  updatedAt: string; campaigns: { id: string }[];
+};
 type Member = { id: string; memberNo: string; phoneMasked: string | null; rfmClass: string | null; churnState: string };
 type Page = { items: Member[]; nextCursor: string | null };
 type Exported = { filename: string; csv: string; rows: number; masked: boolean; nextCursor: string | null };
@@ -34,7 +38,7 @@ const tagId = (name: string): string => {
 
 beforeAll(async () => {
   app = await startTestApp(600);
-  orgId = app.demo.orgId;
+  orgId = app.demo.orgId ?? '';
   [operator, admin, associate, manager, member] = await Promise.all(
     ['demo-operator', 'demo-admin', 'demo-associate-a', 'demo-manager-a', 'demo-member-1'].map((o) => loginAs(app, o)),
   ) as [string, string, string, string, string];
@@ -197,7 +201,7 @@ describe('saved segments', () => {
   let seg: Segment;
 
   test('an operator saves a segment with its count; names are unique; rules can change', async () => {
-    const rules = { rfmClasses: ['important_value'], storeIds: [stores.s1] };
+    const rules: SegmentRuleSet = { rfmClasses: ['important_value'], storeIds: [stores.s1] };
     const created = await api<Segment>(app, '/api/console/segments', { token: operator, body: { name: '上海重要价值', rules } });
     expect(created.status).toBe(201);
     seg = created.body;
@@ -207,7 +211,7 @@ describe('saved segments', () => {
     const list = await api<{ segments: Segment[] }>(app, '/api/console/segments', { token: operator });
     expect(list.body.segments.map((s) => s.id)).toContain(seg.id);
 
-    const changed = await api<Segment>(app, '/api/console/segments', { method: 'PATCH', token: operator, body: { id: seg.id, rules: { rfmClasses: ['important_value', 'important_keep'] } } });
+    const changed = await api<Segment>(app, '/api/console/segment-update', { token: operator, body: { id: seg.id, rules: { rfmClasses: ['important_value', 'important_keep'] } } });
     expect(changed.status).toBe(200);
     expect(changed.body.lastCount).toBe(await count({ rfmClasses: ['important_value', 'important_keep'] }));
     expect((await api<{ count: number }>(app, '/api/console/segment-count', { token: operator, body: { segmentId: seg.id } })).body.count).toBe(changed.body.lastCount);
@@ -298,7 +302,7 @@ describe('saved segments', () => {
     expect(dry.body.audience).toBe(await count({ rfmClasses: ['important_value', 'important_keep'] }));
 
     // The audience follows the saved rules as they are now.
-    await api(app, '/api/console/segments', { method: 'PATCH', token: operator, body: { id: seg.id, rules: { rfmClasses: ['important_value'] } } });
+    await api(app, '/api/console/segment-update', { token: operator, body: { id: seg.id, rules: { rfmClasses: ['important_value'] } } });
     const again = await api<{ audience: number }>(app, '/api/console/greetings-dry-run', { token: operator, body: { campaignId: created.body.id, date: today } });
     expect(again.body.audience).toBe(await count({ rfmClasses: ['important_value'] }));
 
@@ -319,6 +323,114 @@ describe('saved segments', () => {
     expect(del.status).toBe(200);
     const list = await api<{ segments: Segment[] }>(app, '/api/console/segments', { token: operator });
     expect(list.body.segments.map((x) => x.id)).not.toContain(s.body.id);
+  });
+});
+
+describe('editing a saved segment (POST /api/console/segment-update)', () => {
+  let mine: Segment;
+  let theirs: string;
+  let otherOperator: string;
+  const staffIdOf = async (openid: string): Promise<string> =>
+    (await app.sql<{ id: string }[]>`select s.id from public.staff s join public.accounts a on a.id = s.account_id where a.wx_openid = ${openid}`)[0]?.id ?? '';
+  const stored = async (id: string) =>
+    (await app.sql<{ name: string; description: string | null; rules: unknown; last_count: number | null; updated_by: string | null }[]>`
+      select name, description, rules, last_count, updated_by from public.segments where id = ${id}`)[0];
+  const update = (token: string | undefined, body: unknown) => api<Segment & Err>(app, '/api/console/segment-update', { ...(token ? { token } : {}), body });
+
+  beforeAll(async () => {
+    const created = await api<Segment>(app, '/api/console/segments', { token: operator, body: { name: '待编辑', rules: { churnStates: ['at_risk'] } } });
+    if (created.status !== 201) throw new Error(`create failed: ${created.status}`);
+    mine = created.body;
+    // Another brand with its own operator and segment, signed in with a valid token of its own.
+    const [org] = await app.sql<{ id: string }[]>`insert into public.orgs (name, wx_appid) values ('Other brand', 'wx0ther0seg000000a') returning id`;
+    const [acc] = await app.sql<{ id: string }[]>`insert into public.accounts (org_id, wx_openid) values (${org?.id ?? ''}, 'operator-other') returning id`;
+    const [st] = await app.sql<{ id: string }[]>`
+      insert into public.staff (org_id, account_id, name, role) values (${org?.id ?? ''}, ${acc?.id ?? ''}, '别家运营', 'operator') returning id`;
+    const [seg] = await app.sql<{ id: string }[]>`
+      insert into public.segments (org_id, name, rules, created_by) values (${org?.id ?? ''}, '别家人群', '{}', ${st?.id ?? ''}) returning id`;
+    theirs = seg?.id ?? '';
+    otherOperator = (await signAccessToken(acc?.id ?? '', org?.id ?? '')).token;
+  });
+
+  test('an operator renames and describes it: the rules and the stored count stay; the change is signed', async () => {
+    const before = await stored(mine.id);
+    const r = await update(operator, { id: mine.id, name: '  流失预警  ', description: '近期未复购' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: mine.id, name: '流失预警', description: '近期未复购', rules: { churnStates: ['at_risk'] }, lastCount: mine.lastCount, lastCountedAt: mine.lastCountedAt });
+    expect(r.body.updatedAt > mine.updatedAt).toBe(true);
+    const after = await stored(mine.id);
+    expect(after).toMatchObject({ name: '流失预警', description: '近期未复购', rules: before?.rules, last_count: before?.last_count, updated_by: await staffIdOf('demo-operator') });
+  });
+
+  test('an admin of the org changes the rules: the new count is stored and is the live count; a null description clears it', async () => {
+    const rules: SegmentRuleSet = { consents: ['granted'], storeIds: [stores.s2] };
+    const r = await update(admin, { id: mine.id, rules, description: null });
+    expect(r.status).toBe(200);
+    expect(r.body.rules).toEqual(rules);
+    expect(r.body.description).toBeNull();
+    expect(r.body.name).toBe('流失预警');
+    expect(r.body.lastCount).toBe(await count(rules));
+    expect(r.body.lastCount).toBeGreaterThan(0);
+    expect(await stored(mine.id)).toMatchObject({ rules, last_count: r.body.lastCount, updated_by: await staffIdOf('demo-admin') });
+    mine = r.body;
+  });
+
+  test('refused: a taken name (409), an unknown id (404), invalid rules and unknown tags on their field (400), unknown keys (400); nothing changes', async () => {
+    await api(app, '/api/console/segments', { token: operator, body: { name: '已占用', rules: {} } });
+    const snapshot = await stored(mine.id);
+    const taken = await update(operator, { id: mine.id, name: '已占用' });
+    expect(taken.status).toBe(409);
+    expect((await update(operator, { id: '00000000-0000-4000-8000-000000000000', name: '新名' })).status).toBe(404);
+    const cases: [unknown, string][] = [
+      [{ id: mine.id, rules: { spendMinFen: 500, spendMaxFen: 100 } }, 'rules.spendMaxFen'],
+      [{ id: mine.id, rules: { regionPrefixes: ['310'] } }, 'rules.regionPrefixes.0'],
+      [{ id: mine.id, rules: { tagIds: ['00000000-0000-4000-8000-000000000000'] } }, 'rules.tagIds'],
+      [{ id: mine.id, name: '' }, 'name'],
+      [{ id: 'not-a-uuid' }, 'id'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await update(operator, body);
+      expect(r.status).toBe(400);
+      expect(r.body.error.fields?.map((f) => f.path)).toContain(field);
+    }
+    expect((await update(operator, { id: mine.id, orgId: orgId })).status).toBe(400);
+    expect(await stored(mine.id)).toEqual(snapshot);
+  });
+
+  test('across orgs: each operator gets 404 for the other brand\'s segment, and neither changes', async () => {
+    const mineBefore = await stored(mine.id);
+    const theirsBefore = await stored(theirs);
+    const a = await update(otherOperator, { id: mine.id, name: '被改了', rules: {} });
+    expect(a.status).toBe(404);
+    const b = await update(operator, { id: theirs, name: '被改了' });
+    expect(b.status).toBe(404);
+    const c = await update(admin, { id: theirs, rules: { churnStates: ['lapsed'] } });
+    expect(c.status).toBe(404);
+    expect(await stored(mine.id)).toEqual(mineBefore);
+    expect(await stored(theirs)).toEqual(theirsBefore);
+    // The other brand's operator edits its own segment, and sees none of ours in its list.
+    expect((await update(otherOperator, { id: theirs, description: '自己的' })).status).toBe(200);
+    const list = await api<{ segments: Segment[] }>(app, '/api/console/segments', { token: otherOperator });
+    expect(list.body.segments.map((s) => s.id)).toEqual([theirs]);
+  });
+
+  test.each([
+    ['an associate', () => associate],
+    ['a manager', () => manager],
+    ['a member', () => member],
+  ])('%s gets 403 and changes nothing', async (_who, token) => {
+    const before = await stored(mine.id);
+    const r = await update(token(), { id: mine.id, name: '越权', rules: {} });
+    expect(r.status).toBe(403);
+    expect(await stored(mine.id)).toEqual(before);
+  });
+
+  test('no token or a forged one: 401, nothing changes', async () => {
+    const before = await stored(mine.id);
+    expect((await update(undefined, { id: mine.id, name: '匿名' })).status).toBe(401);
+    expect((await update(`${operator.slice(0, -4)}AAAA`, { id: mine.id, name: '伪造' })).status).toBe(401);
+    expect((await api(app, '/api/console/segment-update', { method: 'GET', token: operator })).status).toBe(405);
+    expect(await stored(mine.id)).toEqual(before);
   });
 });
 
