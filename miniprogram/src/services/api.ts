@@ -105,6 +105,22 @@ import {
   type GreetingSendResult,
 } from '@shared/schemas/greeting-send.schema';
 import { memberInviteOutputSchema, type MemberInviteOutput } from '@shared/schemas/member-invite.schema';
+import {
+  segmentCountOutputSchema,
+  segmentDeleteOutputSchema,
+  segmentListOutputSchema,
+  segmentOptionsOutputSchema,
+  segmentSchema,
+  type Segment,
+  type SegmentCountInput,
+  type SegmentCountOutput,
+  type SegmentCreateInput,
+  type SegmentListOutput,
+  type SegmentOptionsOutput,
+  type SegmentUpdateInput,
+} from '@shared/schemas/segment-admin.schema';
+import { segmentMembersOutputSchema, type SegmentMembersInput, type SegmentMembersOutput } from '@shared/schemas/segment-members.schema';
+import { segmentExportOutputSchema, type SegmentExportInput, type SegmentExportOutput } from '@shared/schemas/segment-export.schema';
 import { apiRequest } from './api-client';
 
 // One function per endpoint. Inputs are the already-validated outputs of the shared zod schemas
@@ -215,6 +231,24 @@ export const api = {
     apiRequest('GET', '/api/staff/greetings', { query: { memberId, templateId }, output: greetingCheckSchema }),
   sendGreeting: (input: GreetingSendInput): Promise<GreetingSendResult> =>
     apiRequest('POST', '/api/staff/greetings', { body: input, output: greetingSendResultSchema }),
+
+  // Segments (issue 7): saved rules, live count, members, audited export.
+  segments: (): Promise<SegmentListOutput> => apiRequest('GET', '/api/console/segments', { output: segmentListOutputSchema }),
+  segmentOptions: (): Promise<SegmentOptionsOutput> => apiRequest('GET', '/api/console/segment-options', { output: segmentOptionsOutputSchema }),
+  createSegment: (input: SegmentCreateInput): Promise<Segment> =>
+    apiRequest('POST', '/api/console/segments', { body: input, output: segmentSchema }),
+  updateSegment: (input: SegmentUpdateInput): Promise<Segment> =>
+    apiRequest('POST', '/api/console/segment-update', { body: input, output: segmentSchema }),
+  deleteSegment: (id: string): Promise<{ id: string; deleted: true }> =>
+    apiRequest('DELETE', '/api/console/segments', { query: { id }, output: segmentDeleteOutputSchema }),
+  segmentCount: (input: SegmentCountInput): Promise<SegmentCountOutput> =>
+    apiRequest('POST', '/api/console/segment-count', { body: input, output: segmentCountOutputSchema }),
+  segmentMembers: (input: SegmentMembersInput): Promise<SegmentMembersOutput> =>
+    apiRequest('POST', '/api/console/segment-members', { body: input, output: segmentMembersOutputSchema }),
+  segmentExport: (input: SegmentExportInput): Promise<SegmentExportOutput> =>
+    apiRequest('POST', '/api/console/segment-export', { body: input, output: segmentExportOutputSchema }),
+  greetingDryRunOn: (campaignId: string, date: string): Promise<GreetingDryRun> =>
+    apiRequest('POST', '/api/console/greetings-dry-run', { body: { campaignId, date }, output: greetingDryRunSchema }),
 
   // Console sign-in by QR code: the browser issues and polls, a staff member's phone approves.
   consoleTicket: (): Promise<ConsoleTicketIssueOutput> =>
