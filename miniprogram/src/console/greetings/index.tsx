@@ -9,6 +9,7 @@ import {
 } from '@shared/schemas/greeting-campaign.schema';
 import { Notice } from '../../components/notice';
 import { api } from '../../services/api';
+import { ConsoleNav } from '../components/console-nav';
 import { errorMessage, isApiError } from '../../services/api-client';
 import './index.scss';
 
@@ -110,6 +111,7 @@ export default function GreetingsPage() {
 
   return (
     <View className='page greetings-page'>
+      <ConsoleNav current='greetings' />
       <Notice id='gr-error' text={error} />
       <Notice id='gr-notice' tone='ok' text={notice} />
 

@@ -8,6 +8,7 @@ import {
 import { FieldError } from '../../components/field-error';
 import { Notice } from '../../components/notice';
 import { api } from '../../services/api';
+import { ConsoleNav } from '../components/console-nav';
 import { errorMessage } from '../../services/api-client';
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from '../../lib/form-errors';
 import './index.scss';
@@ -80,6 +81,7 @@ export default function TagsAdminPage() {
 
   return (
     <View className='page tags-admin'>
+      <ConsoleNav current='tags' />
       <Notice id='tags-admin-error' text={error} />
       <Notice id='tags-admin-note' tone='ok' text={note} />
       {mergeFrom ? <Notice id='tags-admin-merging' tone='info' text='请点击同组内要保留的标签' /> : null}
