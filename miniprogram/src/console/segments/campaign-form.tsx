@@ -107,7 +107,10 @@ export function CampaignForm({ segmentId, segmentName, today }: CampaignFormProp
           <Text className='seg-rule__label'>
             {f.label}（{f.key}，可用 {'{name} {store} {date}'}）
           </Text>
-          <Input id={`seg-campaign-field-${f.key}`} className='seg-input seg-input--wide' value={data[f.key] ?? ''} onInput={(e) => setData({ ...data, [f.key]: e.detail.value })} />
+          <Input id={`seg-campaign-field-${f.key}`} className='seg-input seg-input--wide' value={data[f.key] ?? ''} onInput={(e) => {
+            const value = e.detail.value;
+            setData((d) => ({ ...d, [f.key]: value }));
+          }} />
         </View>
       ))}
       <Notice id='seg-campaign-data-error' text={errors.data} />

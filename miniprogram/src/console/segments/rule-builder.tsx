@@ -7,7 +7,9 @@ type RuleBuilderProps = {
   options: SegmentOptionsOutput;
   draft: Draft;
   errors: Record<string, string>;
-  onChange: (next: Draft) => void;
+  // An update of the draft as it is when applied (two quick taps both count, even before the
+  // page has re-rendered: setData in the mini-program is asynchronous).
+  onChange: (update: (current: Draft) => Draft) => void;
 };
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
@@ -15,7 +17,8 @@ const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
 // The segment rules as chips and fields. Every rule narrows the segment; inside one rule the
 // chosen values are alternatives (tags: any within a group, all across groups, like WeCom).
 export function RuleBuilder({ options, draft, errors, onChange }: RuleBuilderProps) {
-  const set = (patch: Partial<Draft>): void => onChange({ ...draft, ...patch });
+  const set = (patch: Partial<Draft> | ((current: Draft) => Partial<Draft>)): void =>
+    onChange((current) => ({ ...current, ...(typeof patch === 'function' ? patch(current) : patch) }));
   return (
     <View id='seg-rules' className='card'>
       <Text className='card__title'>规则</Text>
@@ -28,7 +31,7 @@ export function RuleBuilder({ options, draft, errors, onChange }: RuleBuilderPro
               key={c.key}
               id={`seg-rfm-${c.key}`}
               className={`chip${draft.rfmClasses.includes(c.key) ? ' chip--on' : ''}`}
-              onClick={() => set({ rfmClasses: toggle(draft.rfmClasses, c.key) })}
+              onClick={() => set((d) => ({ rfmClasses: toggle(d.rfmClasses, c.key) }))}
             >
               {c.label}
             </Text>
@@ -44,7 +47,7 @@ export function RuleBuilder({ options, draft, errors, onChange }: RuleBuilderPro
               key={c.key}
               id={`seg-churn-${c.key}`}
               className={`chip${draft.churnStates.includes(c.key) ? ' chip--on' : ''}`}
-              onClick={() => set({ churnStates: toggle(draft.churnStates, c.key) })}
+              onClick={() => set((d) => ({ churnStates: toggle(d.churnStates, c.key) }))}
             >
               {c.label}
             </Text>
@@ -65,7 +68,7 @@ export function RuleBuilder({ options, draft, errors, onChange }: RuleBuilderPro
                   key={t.id}
                   id={`seg-tag-${t.id}`}
                   className={`chip${draft.tagIds.includes(t.id) ? ' chip--on' : ''}`}
-                  onClick={() => set({ tagIds: toggle(draft.tagIds, t.id) })}
+                  onClick={() => set((d) => ({ tagIds: toggle(d.tagIds, t.id) }))}
                 >
                   {t.name}
                   {t.retired ? '（已停用）' : ''}
@@ -83,7 +86,7 @@ export function RuleBuilder({ options, draft, errors, onChange }: RuleBuilderPro
               key={s.id}
               id={`seg-store-${s.code}`}
               className={`chip${draft.storeIds.includes(s.id) ? ' chip--on' : ''}`}
-              onClick={() => set({ storeIds: toggle(draft.storeIds, s.id) })}
+              onClick={() => set((d) => ({ storeIds: toggle(d.storeIds, s.id) }))}
             >
               {s.name}
             </Text>
@@ -122,7 +125,7 @@ export function RuleBuilder({ options, draft, errors, onChange }: RuleBuilderPro
               key={m}
               id={`seg-month-${m}`}
               className={`chip${draft.birthdayMonth === m ? ' chip--on' : ''}`}
-              onClick={() => set({ birthdayMonth: draft.birthdayMonth === m ? null : m })}
+              onClick={() => set((d) => ({ birthdayMonth: d.birthdayMonth === m ? null : m }))}
             >
               {m}月
             </Text>
@@ -138,7 +141,7 @@ export function RuleBuilder({ options, draft, errors, onChange }: RuleBuilderPro
               key={c.key}
               id={`seg-consent-${c.key}`}
               className={`chip${draft.consents.includes(c.key) ? ' chip--on' : ''}`}
-              onClick={() => set({ consents: toggle(draft.consents, c.key) })}
+              onClick={() => set((d) => ({ consents: toggle(d.consents, c.key) }))}
             >
               {c.label}
             </Text>
