@@ -149,4 +149,55 @@ describeIfReady('segments console in the browser (H5)', () => {
       select detail from public.audit_log where org_id = ${orgId} and action = 'segment.export' and target_id = ${seg.id}`;
     expect(audit.map((a) => a.detail)).toEqual([expect.objectContaining({ rows: spent.length, masked: true })]);
   });
+  test('the operator edits the rules, uses the segment in a campaign (its dry run is the segment), and cannot delete it while in use', async () => {
+    const [seg] = await app.sql<{ id: string }[]>`select id from public.segments where org_id = ${orgId} and name = 'S001 重要客户'`;
+    const id = seg?.id ?? '';
+    await page.locator(`#seg-edit-${id}`).click();
+    await page.locator('#seg-editor-title', { hasText: '编辑：S001 重要客户' }).waitFor();
+    expect(await page.locator('#seg-rfm-important_value').getAttribute('class')).toContain('chip--on');
+    // Drop the spend rule and two classes: the count follows, and saving stores the new rules.
+    await page.locator('#seg-spend-min input').fill('');
+    await page.locator('#seg-rfm-important_develop').click();
+    await page.locator('#seg-rfm-important_retain').click();
+    const kept = ['important_value', 'important_keep'];
+    const now = await truth(app.sql`and m.rfm_class = any (${kept}::text[]) and m.store_id = ${s001}`);
+    await liveCountIs(now.length);
+    await page.locator('#seg-save').click();
+    await page.locator('#seg-notice', { hasText: `已保存“S001 重要客户”：${now.length} 人` }).waitFor();
+    const [saved] = await app.sql<{ rules: unknown; last_count: number }[]>`select rules, last_count from public.segments where id = ${id}`;
+    expect(saved).toEqual({ rules: { rfmClasses: kept, storeIds: [s001] }, last_count: now.length });
+
+    // Use in a campaign: created as a draft aimed at the segment, dry run counts the segment.
+    await page.locator(`#seg-use-${id}`).click();
+    await page.locator('#seg-campaign').waitFor();
+    await page.locator('#seg-campaign-field-thing1 input').fill('{name}专属礼遇');
+    await page.locator('#seg-campaign-field-date2 input').fill('{date}');
+    await page.locator('#seg-campaign-create').click();
+    await page.locator('#seg-dry-audience', { hasText: new RegExp(`^${now.length}$`) }).waitFor();
+    const campaigns = await app.sql<{ name: string; status: string; kind: string }[]>`
+      select name, status, kind from public.greeting_campaigns where org_id = ${orgId} and segment_id = ${id}`;
+    expect(campaigns).toEqual([{ name: 'S001 重要客户 活动', status: 'draft', kind: 'segment' }]);
+
+    // In use: deleting is refused, naming the campaign; the segment stays.
+    await page.locator(`#seg-item-${id}`, { hasText: '用于活动：S001 重要客户 活动' }).waitFor();
+    await page.locator(`#seg-delete-${id}`).click();
+    await page.locator(`#seg-delete-confirm-${id}`).click();
+    await page.locator('#seg-error', { hasText: 'S001 重要客户 活动' }).waitFor();
+    expect((await app.sql`select 1 from public.segments where id = ${id}`).length).toBe(1);
+
+    // A new, unused segment is saved and deleted.
+    await page.locator('#seg-new').click();
+    await page.locator('#seg-editor-title', { hasText: '新建人群' }).waitFor();
+    await page.locator('#seg-churn-at_risk').click();
+    await liveCountIs((await truth(app.sql`and m.churn_state = 'at_risk'`)).length);
+    await page.locator('#seg-name input').fill('临时');
+    await page.locator('#seg-save').click();
+    await page.locator('#seg-notice', { hasText: '已保存“临时”' }).waitFor();
+    const [tmp] = await app.sql<{ id: string }[]>`select id from public.segments where org_id = ${orgId} and name = '临时'`;
+    await page.locator(`#seg-delete-${tmp?.id}`).click();
+    await page.locator(`#seg-delete-confirm-${tmp?.id}`).click();
+    await page.locator('#seg-notice', { hasText: '已删除“临时”' }).waitFor();
+    expect(await page.locator(`#seg-item-${tmp?.id}`).count()).toBe(0);
+    expect((await app.sql`select 1 from public.segments where id = ${tmp?.id ?? ''}`).length).toBe(0);
+  });
 });

@@ -5,7 +5,8 @@ import { Notice } from '../../components/notice';
 import { api } from '../../services/api';
 import { errorMessage, isApiError } from '../../services/api-client';
 
-type CampaignFormProps = { segmentId: string; segmentName: string; today: string };
+// onCreated: the page refreshes its list (a segment in use by a campaign cannot be deleted).
+type CampaignFormProps = { segmentId: string; segmentName: string; today: string; onCreated?: () => void };
 
 const REASON_LABEL: Record<string, string> = {
   no_consent: '未同意营销消息',
@@ -21,7 +22,7 @@ const REASON_LABEL: Record<string, string> = {
 // "Use in a campaign": a one-off segment campaign whose audience is this saved segment (its
 // rules as they are when the campaign is planned), created as a draft and dry-run at once — how
 // many members will get it and why the others won't. Launching is on the greetings page.
-export function CampaignForm({ segmentId, segmentName, today }: CampaignFormProps) {
+export function CampaignForm({ segmentId, segmentName, today, onCreated }: CampaignFormProps) {
   const [overview, setOverview] = useState<GreetingOverview | null>(null);
   const [name, setName] = useState(`${segmentName} 活动`);
   const [templateId, setTemplateId] = useState('');
@@ -66,6 +67,7 @@ export function CampaignForm({ segmentId, segmentName, today }: CampaignFormProp
     setBusy(true);
     try {
       const campaign = await api.createGreeting(parsed.data);
+      onCreated?.();
       setDry(await api.greetingDryRunOn(campaign.id, date));
     } catch (e) {
       if (isApiError(e) && e.fields.length > 0) setErrors(Object.fromEntries(e.fields.map((f) => [f.path.split('.')[0] ?? 'form', f.message])));

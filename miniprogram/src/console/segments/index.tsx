@@ -183,8 +183,8 @@ export default function SegmentsPage() {
     setConfirmDelete(null);
     try {
       await api.deleteSegment(s.id);
-      setNotice(`已删除“${s.name}”`);
       if (editing?.id === s.id) startNew();
+      setNotice(`已删除“${s.name}”`);
       if (members?.segment.id === s.id) setMembers(null);
       if (exporting?.segment.id === s.id) setExporting(null);
       if (campaignFor?.id === s.id) setCampaignFor(null);
@@ -423,7 +423,7 @@ export default function SegmentsPage() {
         </View>
       ) : null}
 
-      {campaignFor ? <CampaignForm key={campaignFor.id} segmentId={campaignFor.id} segmentName={campaignFor.name} today={shanghaiToday()} /> : null}
+      {campaignFor ? <CampaignForm key={campaignFor.id} segmentId={campaignFor.id} segmentName={campaignFor.name} today={shanghaiToday()} onCreated={() => void loadSegments()} /> : null}
     </View>
   );
 }
