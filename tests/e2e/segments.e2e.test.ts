@@ -1,10 +1,13 @@
 // The segments console end to end, in Chromium against the H5 build: an operator builds rules
 // (RFM class, store, spend) and watches the live count follow them (checked against SQL over
-// the members; typing asks the server once, debounced), sees a bad range refused under its field, saves the segment, pages through its
-// members (phones masked), and exports it as CSV: the downloaded file is exactly the segment,
-// masked, and the export is in the audit log.
+// the members; typing asks the server once, debounced), sees a bad range refused under its
+// field, saves the segment, pages through its members (phones masked), and exports it as CSV:
+// the downloaded file is exactly the segment, masked, and the export is in the audit log. Then
+// edits the rules, uses the segment in a campaign (its dry run counts the segment) and cannot
+// delete it while in use; an admin exports full phone numbers only with a stated purpose.
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { decryptPii } from '../../functions/_lib/crypto/pii-crypto';
 import type { Page } from 'playwright-core';
 import type postgres from 'postgres';
 import { startApp, type StartedApp } from '../../server/start-app';
@@ -197,7 +200,41 @@ describeIfReady('segments console in the browser (H5)', () => {
     await page.locator(`#seg-delete-${tmp?.id}`).click();
     await page.locator(`#seg-delete-confirm-${tmp?.id}`).click();
     await page.locator('#seg-notice', { hasText: '已删除“临时”' }).waitFor();
-    expect(await page.locator(`#seg-item-${tmp?.id}`).count()).toBe(0);
+    await page.locator(`#seg-item-${tmp?.id}`).waitFor({ state: 'detached' });
     expect((await app.sql`select 1 from public.segments where id = ${tmp?.id ?? ''}`).length).toBe(0);
+  });
+
+  test('an admin may export full phone numbers, only with a stated purpose, and that export is audited with it', async () => {
+    const admin = await session.openPage('admin', { viewport: { width: 1000, height: 1400 }, acceptDownloads: true });
+    await admin.goto(`${app.url}/`);
+    await admin.locator('#demo-login-demo-admin').click();
+    await admin.waitForFunction(() => !location.hash.includes('pages/index/index') && location.hash.length > 2);
+    await admin.goto(`${app.url}/?console=1#/console/segments/index`);
+    const [seg] = await app.sql<{ id: string }[]>`select id from public.segments where org_id = ${orgId} and name = 'S001 重要客户'`;
+    const id = seg?.id ?? '';
+    await admin.locator(`#seg-export-${id}`).click();
+    await admin.locator('#seg-export-full').click();
+    // No purpose: refused in the form, nothing read.
+    await admin.locator('#seg-export-go').click();
+    await admin.locator('#seg-export-purpose-error').waitFor();
+    const fullAudits = async () =>
+      (await app.sql<{ n: number }[]>`select count(*)::int as n from public.audit_log where org_id = ${orgId} and action = 'segment.export_full_phones'`)[0]?.n ?? 0;
+    expect(await fullAudits()).toBe(0);
+
+    await admin.locator('#seg-export-purpose input').fill('导入短信服务商');
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.locator('#seg-export-go').click()]);
+    expect(download.suggestedFilename()).toMatch(/-完整手机号\.csv$/);
+    const rows = parse(fs.readFileSync(await download.path(), 'utf8').slice(1), { columns: true }) as Record<string, string>[];
+    const want = await app.sql<{ member_no: string; phone_enc: string | null }[]>`
+      select member_no::text, phone_enc from public.members where org_id = ${orgId} and deleted_at is null
+        and rfm_class in ('important_value', 'important_keep') and store_id = ${s001} order by member_no`;
+    expect(rows.map((r) => [r['会员号'], r['手机号']])).toEqual(
+      want.map((w) => [w.member_no, w.phone_enc ? decryptPii(w.phone_enc, 'phone').replace(/^\+86/, '') : '']),
+    );
+    expect(rows.some((r) => /^1\d{10}$/.test(r['手机号'] ?? ''))).toBe(true);
+    const [audit] = await app.sql<{ detail: { purpose: string } }[]>`
+      select detail from public.audit_log where org_id = ${orgId} and action = 'segment.export_full_phones' order by id desc limit 1`;
+    expect(audit?.detail.purpose).toBe('导入短信服务商');
+    expect(await fullAudits()).toBe(1);
   });
 });

@@ -165,9 +165,9 @@ export default function SegmentsPage() {
       const saved = update?.success ? await api.updateSegment(update.data) : create?.success ? await api.createSegment(create.data) : null;
       if (!saved) return;
       setErrors({});
-      setNotice(`已保存“${saved.name}”：${saved.lastCount ?? 0} 人`);
       setEditing(saved);
       await loadSegments();
+      setNotice(`已保存“${saved.name}”：${saved.lastCount ?? 0} 人`);
       if (members?.segment.id === saved.id) void openMembers(saved);
     } catch (e) {
       setErrors(apiErrorsToForm(e));
@@ -184,11 +184,12 @@ export default function SegmentsPage() {
     try {
       await api.deleteSegment(s.id);
       if (editing?.id === s.id) startNew();
-      setNotice(`已删除“${s.name}”`);
       if (members?.segment.id === s.id) setMembers(null);
       if (exporting?.segment.id === s.id) setExporting(null);
       if (campaignFor?.id === s.id) setCampaignFor(null);
+      // The notice once the list shows the change.
       await loadSegments();
+      setNotice(`已删除“${s.name}”`);
     } catch (e) {
       setError(errorMessage(e));
     }
