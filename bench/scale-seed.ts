@@ -658,6 +658,17 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
       phases.order_lines = r8.ms;
 
       if (ddl) phases.indexes = await restoreDeferredDdl(tx, ddl, log);
+
+      // Name fragments for search (member_search_terms, where the schema has it): what the
+      // members insert trigger writes, rebuilt set-based after the load.
+      const [terms] = await tx<{ ok: boolean }[]>`select to_regclass('public.member_search_terms') is not null as ok`;
+      if (terms?.ok) {
+        const t9 = Date.now();
+        const [built] = await tx<{ n: string }[]>`select private.rebuild_member_search_terms(${orgId})::text as n`;
+        counts.member_search_terms = Number(built?.n ?? 0);
+        phases.member_search_terms = Date.now() - t9;
+        log(`member_search_terms ${Number(built?.n ?? 0).toLocaleString('en-US')} in ${((Date.now() - t9) / 1000).toFixed(1)} s`);
+      }
     });
 
     // VACUUM (not only ANALYZE): it sets the visibility map, so index-only scans work as they
@@ -668,6 +679,7 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
       vac.tick();
     }
     if (counts.subscription_credits !== undefined) await sql`vacuum (analyze) public.subscription_credits`;
+    if (counts.member_search_terms !== undefined) await sql`vacuum (analyze) public.member_search_terms`;
     phases.vacuum = vac.done();
     return { orgId, counts, phases, totalMs: Date.now() - started, deferredIndexes };
   } finally {
@@ -684,6 +696,7 @@ const HANDLED_TRIGGERS = new Set([
   'member_tags.member_tags_store',
   'orders.orders_member_stats_ins',
   'interactions.interactions_member_contact_ins',
+  'members.members_search_terms_ins',
 ]);
 const warnAboutSkippedTriggers = async (tx: Tx, skipped: boolean, log: (line: string) => void): Promise<void> => {
   if (!skipped) return;

@@ -42,14 +42,18 @@ const decodeCursor = (cursor: string, sort: CustomerSort): [string, string] => {
   throw invalid('cursor', 'not a cursor from this list');
 };
 
-// `^@` (starts_with) rather than LIKE: it is leakproof, so under RLS the planner may use it as
-// an index condition (LIKE is only ever applied as a filter there, row by row over the store).
-// Chinese names: a prefix (王 → 王芳) uses the (store, name) index; a fragment from the middle
-// (芳 → 王芳) cannot be indexed (trigrams need 3 characters, most name fragments are 1–2), so
-// it is only searched where the scan is bounded: an associate's own customers or a handful of
-// stores (~5 k rows each, ~3 ms). Org-wide, a Chinese term is a prefix search.
-const SUBSTRING_MAX_STORES = 3;
-const searchFilter = (tx: Tx, q: string | undefined, bounded: boolean) => {
+// Search kinds, decided by what was typed: 4 digits = last 4 of the phone, 5+ digits = member
+// number, Latin letters = pinyin or its initials (prefix, `^@` = starts_with: leakproof, so under
+// RLS the planner uses it as an index condition; LIKE would only ever be a row-by-row filter),
+// anything else = a fragment of the name, from anywhere in it (芳 finds 王芳). Fragments go
+// through member_search_terms (migration 20261201000100): one or two characters are one
+// equality lookup of the scope's slice, longer ones their first two characters plus a substring
+// check of the rows found — the same cost in one store as org-wide.
+export const nameFragment = (q: string): { term: string; rest: string | null } => {
+  const folded = Array.from(q.toLowerCase().replace(/\s+/g, ''));
+  return { term: folded.slice(0, 2).join(''), rest: folded.length > 2 ? folded.join('') : null };
+};
+const searchFilter = (tx: Tx, q: string | undefined, scope: Scope) => {
   if (!q) return tx``;
   if (/^\d{4}$/.test(q)) return tx`and m.phone_last4 = ${q}`;
   if (/^\d{5,}$/.test(q)) return tx`and m.member_no = ${q}`;
@@ -57,14 +61,19 @@ const searchFilter = (tx: Tx, q: string | undefined, bounded: boolean) => {
     const p = q.toLowerCase();
     return tx`and (m.name_initials ^@ ${p} or m.name_pinyin ^@ ${p})`;
   }
-  if (bounded) return tx`and (m.name ^@ ${q} or strpos(m.name, ${q}) > 0)`;
-  return tx`and m.name ^@ ${q}`;
+  const { term, rest } = nameFragment(q);
+  // "My customers" live in my stores: read those stores' slice of the fragment.
+  const termScope = typeof scope === 'object' && 'owner' in scope ? 'myStores' : scope;
+  return tx`and m.id in (
+      select t.member_id from public.member_search_terms t
+      where t.org_id = (select private.jwt_org_id()) and t.term = ${term} ${storeFilter(tx, 't', termScope)})
+    ${rest ? tx`and strpos(regexp_replace(lower(m.name), '\s+', '', 'g'), ${rest}) > 0` : tx``}`;
 };
 
 // Which members: my own customers, one store, the caller's stores, or (operators and admins,
 // whom RLS already limits to their org) the whole org.
 type Scope = { owner: string } | { storeId: string } | 'myStores' | 'org';
-const storeFilter = (tx: Tx, alias: 'm' | 'mt', scope: Scope) => {
+const storeFilter = (tx: Tx, alias: 'm' | 'mt' | 't', scope: Scope) => {
   const col = tx(`${alias}.store_id`);
   if (scope === 'org') return tx``;
   if (scope === 'myStores') return tx`and ${col} = any ((select private.my_store_ids())::uuid[])`;
@@ -144,11 +153,9 @@ export const customerWhere = async (tx: Tx, filter: CustomerFilter, staff: { sta
   if (filter.purchasedAfter && filter.purchasedBefore && filter.purchasedAfter >= filter.purchasedBefore) {
     throw invalid('purchasedBefore', 'must be after purchasedAfter');
   }
-  // Round trips only for what the filter needs: the brand's zone for dates, the number of
-  // stores in scope for a Chinese fragment.
+  // Round trips only for what the filter needs: the brand's zone for dates.
   const needsZone = filter.birthday !== undefined || filter.purchasedAfter !== undefined || filter.purchasedBefore !== undefined;
   const { today, timeZone } = needsZone ? await brandToday(tx) : { today: '', timeZone: DEFAULT_TIME_ZONE };
-  let bounded = typeof scope === 'object';
   if (scope === 'myStores') {
     // Most associates work in one store: name it, so the planner walks that store's slice of
     // the (org, store, sort key) index instead of the org-wide one filtered by `= any(...)`
@@ -159,14 +166,13 @@ export const customerWhere = async (tx: Tx, filter: CustomerFilter, staff: { sta
     // Not with a tag filter: there the `= any(...)` shape lets the planner hash the store's
     // tagged members, which measured faster (p95 330 vs 510 ms at 1 M; both still too slow).
     if (ids.length === 1 && ids[0] && splitTagIds(filter.tagIds).length === 0) scope = { storeId: ids[0] };
-    bounded = ids.length <= SUBSTRING_MAX_STORES;
   }
   const tags = await tagFilter(tx, splitTagIds(filter.tagIds), scope);
   return {
     frag: tx`
     ${scopeFilter(tx, scope, filter.storeId)}
     ${filter.ownerId ? tx`and m.associate_id = ${filter.ownerId}` : tx``}
-    ${searchFilter(tx, filter.q, bounded)}
+    ${searchFilter(tx, filter.q, scope)}
     ${tags.frag}
     ${birthdayFilter(tx, filter.birthday, today)}
     ${purchaseFilter(tx, filter, timeZone)}`,
@@ -191,7 +197,7 @@ export type CustomerListQuery = z.output<typeof customerListInputSchema>;
 
 // The request's work inside the person's transaction.
 export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promise<z.input<typeof customerListOutputSchema>> => {
-  const staff = await requireStaff(tx);
+  const staff = await requireStaff(tx, { customPlans: true });
   const sort = input.sort ?? 'joined';
   const limit = input.limit ?? 20;
   const after = input.cursor ? decodeCursor(input.cursor, sort) : null;

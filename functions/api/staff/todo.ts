@@ -20,7 +20,7 @@ const personOf = (r: PersonRow): TodoPerson => ({ id: r.id, memberNo: String(r.m
 const diffDays = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>): Promise<z.input<typeof todoOutputSchema>> => {
-  const staff = await requireStaff(tx);
+  const staff = await requireStaff(tx, { customPlans: true });
   const { today, timeZone } = await brandToday(tx);
 
   const scoped = await customerWhere(tx, { scope: input.scope, birthday: 'week' }, staff);
