@@ -215,6 +215,9 @@ export const seedDemo = async (sql: Sql, options: { members?: number; seed?: num
     }
     // ---- Greetings (issue 6): templates, members' accounts and credits, a birthday automation.
     await seedGreetingsDemo(tx, orgId, staffIds['demo-operator'] ?? null);
+    // ---- RFM (issue 7): the orders above were scored by the order triggers against breakpoints
+    // taken from the first batch; score everyone against the whole brand's distribution.
+    await tx`select * from public.rfm_refresh_org(${orgId})`;
     return { orgId, storeIds, members: memberRows.length, orders: orders.length };
   }) as Promise<DemoSeedResult>;
 };
