@@ -33,8 +33,8 @@ const drillAll = async (query: Record<string, string>, token = operator): Promis
   let cursor: string | null = null;
   let total = -1;
   for (let page = 0; page < 100; page++) {
-    const q = new URLSearchParams({ ...query, limit: '7', ...(cursor ? { cursor } : {}) });
-    const r = await api<Drill>(app, `/api/console/dashboard-members?${q}`, { token });
+    const q: URLSearchParams = new URLSearchParams({ ...query, limit: '7', ...(cursor ? { cursor } : {}) });
+    const r: { status: number; body: Drill } = await api<Drill>(app, `/api/console/dashboard-members?${q}`, { token });
     if (r.status !== 200) throw new Error(`drill ${q} → ${r.status} ${JSON.stringify(r.body)}`);
     total = r.body.total;
     for (const it of r.body.items) {
@@ -58,9 +58,8 @@ beforeAll(async () => {
   process.env.CRON_SECRET = CRON_SECRET;
   app = await startTestApp(300);
   orgId = app.demo.orgId as string;
-  [operator, admin, associate, manager, member] = await Promise.all(
-    ['demo-operator', 'demo-admin', 'demo-associate-a', 'demo-manager-a', 'demo-member-1'].map((o) => loginAs(app, o)),
-  );
+  const tokens = await Promise.all(['demo-operator', 'demo-admin', 'demo-associate-a', 'demo-manager-a', 'demo-member-1'].map((o) => loginAs(app, o)));
+  [operator, admin, associate, manager, member] = tokens as [string, string, string, string, string];
   // Tiers for some members (set by the brand, e.g. a POS import).
   await app.sql`update public.members set tier = case when member_no % 5 = 0 then '金卡' when member_no % 5 = 1 then '银卡' else null end where org_id = ${orgId}`;
   // Outbox rows of the demo birthday automation on two days of the window, every status.

@@ -41,9 +41,8 @@ beforeAll(async () => {
   process.env.CRON_SECRET = CRON_SECRET;
   app = await startTestApp(300);
   orgId = app.demo.orgId as string;
-  [operator, admin, associate, manager, member] = await Promise.all(
-    ['demo-operator', 'demo-admin', 'demo-associate-a', 'demo-manager-a', 'demo-member-1'].map((o) => loginAs(app, o)),
-  );
+  const tokens = await Promise.all(['demo-operator', 'demo-admin', 'demo-associate-a', 'demo-manager-a', 'demo-member-1'].map((o) => loginAs(app, o)));
+  [operator, admin, associate, manager, member] = tokens as [string, string, string, string, string];
   const stores = await app.sql<{ id: string; code: string }[]>`select id, code from public.stores where org_id = ${orgId} order by code`;
   s1 = stores[0]!.id;
   s2 = stores[1]!.id;
@@ -118,8 +117,8 @@ const drillAll = async (issue: string): Promise<{ total: number; ids: string[]; 
   let cursor: string | null = null;
   let total = -1;
   for (let i = 0; i < 200; i++) {
-    const q = new URLSearchParams({ kind: 'quality', issue, limit: '40', ...(cursor ? { cursor } : {}) });
-    const r = await api<Drill>(app, `/api/console/dashboard-members?${q}`, { token: operator });
+    const q: URLSearchParams = new URLSearchParams({ kind: 'quality', issue, limit: '40', ...(cursor ? { cursor } : {}) });
+    const r: { status: number; body: Drill } = await api<Drill>(app, `/api/console/dashboard-members?${q}`, { token: operator });
     expect(r.status).toBe(200);
     total = r.body.total;
     for (const it of r.body.items) {
@@ -150,7 +149,9 @@ const birthdayInvalid = (m: M): boolean => {
   if (m.bl) return lunarLeapMonth(m.by) !== m.bm || m.bd > lunarMonthDays(m.by, m.bm, true);
   return m.bd > lunarMonthDays(m.by, m.bm, false);
 };
+// The control characters are what the check looks for.
 const nameInvalid = (name: string | null): boolean =>
+  // eslint-disable-next-line no-control-regex
   name !== null && (/[\u0001-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060\ufeff]/.test(name) || /[0-9\uff10-\uff19]/.test(name) || /^[\s\u3000]|[\s\u3000]$/.test(name) || /^[!-/:-@[-`{-~\s\u3000]+$/.test(name));
 const norm = (name: string): string => name.replace(/[\s\u3000·•・.]/g, '').toLowerCase();
 const duplicates = (ms: M[]): { byBirthday: string[]; byPhone4: string[] } => {
