@@ -1,12 +1,13 @@
 import type { Sql } from '../functions/_lib/db';
 import type { ScaleLogin } from './scale-config';
+import { dashboardOperations, loadDashboardSamples, type DashboardSamples } from './dashboard-operations';
 
 // The operations `npm run bench` measures: HTTP requests through the real function path. The
 // bench records the SQL each request's transaction ran and replays it for the RLS and floor
 // columns (see run.ts), so an operation is only its request: later features add theirs here.
 
 export type HttpRequest = { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown };
-export type TargetKind = 'search' | 'card' | 'tag-write' | null;
+export type TargetKind = 'search' | 'card' | 'tag-write' | 'dashboard' | null;
 
 export type Operation = {
   name: string;
@@ -26,6 +27,7 @@ export type Samples = {
   tagCombos: { names: string[]; ids: string[] }[];
   writeTag: { name: string; id: string };
   writeMembers: string[];
+  dashboard: DashboardSamples;
 };
 
 const at = <T>(xs: readonly T[], i: number): T => {
@@ -100,6 +102,8 @@ export const operations = (s: Samples): Operation[] => {
     search('search: name prefix, org-wide (operator)', 'operator', null, (i) => ({ q: namePrefix(at(orgNamed, i).name ?? '', i) })),
     search('search: last 4, org-wide (operator)', 'operator', null, (i) => ({ q: at(orgPhone, i).last4 ?? '0000' })),
     card('customer card, any store (operator)', 'operator', s.orgMembers.map((m) => m.id)),
+    // Console dashboards and data quality (issue 7).
+    ...dashboardOperations(s.dashboard),
   ];
 };
 
@@ -144,5 +148,5 @@ export const loadSamples = async (sql: Sql, orgId: string, associateAccountId: s
       select m.id from unnest(${storeMembers.map((m) => m.id)}::uuid[]) as m(id)
       where not exists (select 1 from public.member_tags mt where mt.org_id = ${orgId} and mt.member_id = m.id and mt.tag_id = ${writeTag.id})`
   ).map((r) => r.id);
-  return { orgId, storeMembers, orgMembers, tagCombos, writeTag, writeMembers };
+  return { orgId, storeMembers, orgMembers, tagCombos, writeTag, writeMembers, dashboard: await loadDashboardSamples(sql, orgId) };
 };

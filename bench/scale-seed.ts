@@ -658,6 +658,15 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
       phases.order_lines = r8.ms;
 
       if (ddl) phases.indexes = await restoreDeferredDdl(tx, ddl, log);
+
+      // Dashboard counters (issue 7): kept by statement triggers on members and interactions,
+      // which the replica-mode load skipped; recounted from the loaded rows in one pass.
+      const [counters] = await tx<{ ok: boolean }[]>`select to_regprocedure('public.rebuild_dashboard_counters(uuid)') is not null as ok`;
+      if (counters?.ok) {
+        const t6 = Date.now();
+        await tx`select public.rebuild_dashboard_counters(${orgId})`;
+        phases.dashboard_counters = Date.now() - t6;
+      }
     });
 
     // VACUUM (not only ANALYZE): it sets the visibility map, so index-only scans work as they
@@ -684,6 +693,9 @@ const HANDLED_TRIGGERS = new Set([
   'member_tags.member_tags_store',
   'orders.orders_member_stats_ins',
   'interactions.interactions_member_contact_ins',
+  // Recounted after the load by public.rebuild_dashboard_counters().
+  'members.members_counters_ins',
+  'interactions.interactions_counters_ins',
 ]);
 const warnAboutSkippedTriggers = async (tx: Tx, skipped: boolean, log: (line: string) => void): Promise<void> => {
   if (!skipped) return;

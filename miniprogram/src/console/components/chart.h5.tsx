@@ -28,9 +28,13 @@ export function Chart({ id, kind, categories, series, horizontal = false, height
     c.on('click', (p) => {
       if (typeof p.dataIndex === 'number' && typeof p.seriesIndex === 'number') pick.current?.(p.dataIndex, p.seriesIndex);
     });
+    // The box changes size with the page's layout (cards above loading), not only the window's.
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => c.resize());
+    observer?.observe(el);
     const resize = (): void => c.resize();
     window.addEventListener('resize', resize);
     return () => {
+      observer?.disconnect();
       window.removeEventListener('resize', resize);
       c.dispose();
       chart.current = null;

@@ -90,6 +90,7 @@ export default function DashboardsPage() {
     <View className='page dashboards-page'>
       <ConsoleNav current='dashboards' />
       <Notice id='dash-error' text={error} />
+      {growth && segments && greetings && associates ? <View id='dash-loaded' /> : null}
 
       <View id='dash-growth' className='card'>
         <Text className='card__title'>会员增长 · 按入会渠道（近 12 个月）</Text>

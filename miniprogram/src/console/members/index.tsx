@@ -12,6 +12,9 @@ import { ConsoleNav } from '../components/console-nav';
 import { churnLabel, greetingReasonLabel, GREETING_STATUS_LABELS, rfmLabel } from '../components/labels';
 import './index.scss';
 
+// Every coordinate any kind of drill-down has (shared/schemas/dashboard-members.schema.ts).
+const DRILL_KEYS = new Set(['kind', 'month', 'channel', 'storeId', 'rfmClass', 'churnState', 'tier', 'campaignId', 'date', 'status', 'reason', 'staffId', 'contacted', 'days', 'issue']);
+
 const decode = (v: string): string => {
   try {
     return decodeURIComponent(v);
@@ -38,7 +41,8 @@ const why = (d: Record<string, unknown> | null): string | null => {
 // opens the customer card.
 export default function DrillMembersPage() {
   const { params } = useRouter();
-  const raw = Object.fromEntries(Object.entries(params).filter(([k, v]) => v !== undefined && k !== 'title' && k !== '$taroTimestamp').map(([k, v]) => [k, decode(String(v))]));
+  // Only the number's coordinates: the router adds keys of its own ($taroTimestamp, …).
+  const raw = Object.fromEntries(Object.entries(params).filter(([k, v]) => v !== undefined && DRILL_KEYS.has(k)).map(([k, v]) => [k, decode(String(v))]));
   const title = params.title ? decode(params.title) : '会员明细';
   const parsed = dashboardMembersInputSchema.safeParse(raw);
   const [items, setItems] = useState<DashboardMember[]>([]);
