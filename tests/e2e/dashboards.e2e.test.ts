@@ -48,6 +48,7 @@ describeIfReady('console dashboards in the browser (H5)', () => {
       },
       chartId,
     );
+    await page.locator(`#${chartId}`).scrollIntoViewIfNeeded();
     return page.evaluate(
       ([id, ci, value]) => {
         const el = document.getElementById(id as string) as HTMLElement & { __chart: { convertToPixel: (f: object, v: number[]) => number[] } };
@@ -57,6 +58,14 @@ describeIfReady('console dashboards in the browser (H5)', () => {
       },
       [chartId, category, n] as const,
     );
+  };
+
+  // A full page load (a new query string, not only a new hash), so Taro's page stack starts
+  // afresh and ids are unique on the page.
+  let loads = 0;
+  const openConsole = async (hash: string): Promise<void> => {
+    loads++;
+    await page.goto(`${app.url}/?console=${loads}#/console/${hash}`);
   };
 
   const drillLoaded = async (): Promise<void> => {
@@ -69,7 +78,7 @@ describeIfReady('console dashboards in the browser (H5)', () => {
     (await page.locator('[id^="drill-member-"]').evaluateAll((els) => els.map((e) => e.id.replace('drill-member-', '')))).sort();
 
   test('an operator opens the dashboards and clicks the "未购买" bar of the churn chart: its members', async () => {
-    await page.goto(`${app.url}/?console=1#/console/dashboards/index`);
+    await openConsole('dashboards/index');
     // Every section loaded, so nothing moves the chart while the mouse goes there.
     await page.locator('#dash-loaded').waitFor({ state: 'attached' });
     const truth = await app.sql<{ id: string }[]>`
@@ -91,7 +100,7 @@ describeIfReady('console dashboards in the browser (H5)', () => {
   });
 
   test('a bar of the growth chart and a cell of the RFM grid open their members', async () => {
-    await page.goto(`${app.url}/?console=1#/console/dashboards/index`);
+    await openConsole('dashboards/index');
     await page.locator('#dash-loaded').waitFor({ state: 'attached' });
     // The last month's first channel series (channels sorted by key: associate_qr first).
     const [cell] = await app.sql<{ month: string; channel: string; n: number }[]>`
@@ -111,7 +120,7 @@ describeIfReady('console dashboards in the browser (H5)', () => {
     expect(Number(await page.locator('#drill-total').textContent())).toBe(cell!.n);
     expect(await page.locator('#drill-title').textContent()).toContain(cell!.month);
 
-    await page.goto(`${app.url}/?console=1#/console/dashboards/index`);
+    await openConsole('dashboards/index');
     await page.locator('#dash-loaded').waitFor({ state: 'attached' });
     const [rfm] = await app.sql<{ rfm_class: string; n: number }[]>`
       select rfm_class, count(*)::int as n from public.members where org_id = ${orgId} and deleted_at is null and rfm_class is not null
@@ -125,7 +134,7 @@ describeIfReady('console dashboards in the browser (H5)', () => {
   });
 
   test('the quality report: follow a number to its list; re-run the audit', async () => {
-    await page.goto(`${app.url}/?console=1#/console/quality/index`);
+    await openConsole('quality/index');
     await page.locator('#dq-score').waitFor();
     const [run] = await app.sql<{ score: string; counts: Record<string, number>; members: number }[]>`
       select score::text, counts, members from public.data_quality_runs where org_id = ${orgId} order by finished_at desc limit 1`;
@@ -150,7 +159,7 @@ describeIfReady('console dashboards in the browser (H5)', () => {
     // Fix one member's birthday, re-run from the report: the count drops by one.
     await app.sql`update public.members set birthday_calendar = 'solar', birth_month = 1, birth_day = 1 where id = ${truth[0]!}`;
     await app.sql`update public.data_quality_runs set started_at = started_at - interval '5 minutes' where org_id = ${orgId}`;
-    await page.goto(`${app.url}/?console=1#/console/quality/index`);
+    await openConsole('quality/index');
     await page.locator('#dq-run').click();
     await page.locator('#dq-notice').waitFor();
     await page.waitForFunction((k) => document.getElementById('dq-count-missing_birthday')?.textContent === String(k), n - 1);
