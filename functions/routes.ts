@@ -13,6 +13,12 @@ import consoleGreetingsLaunch from './api/console/greetings-launch';
 import consoleGreetingsStats from './api/console/greetings-stats';
 import cronGreetingsDispatch from './api/cron/greetings-dispatch';
 import cronGreetingsPlan from './api/cron/greetings-plan';
+import cronRfmRefresh from './api/cron/rfm-refresh';
+import consoleSegmentCount from './api/console/segment-count';
+import consoleSegmentExport from './api/console/segment-export';
+import consoleSegmentMembers from './api/console/segment-members';
+import consoleSegmentOptions from './api/console/segment-options';
+import consoleSegments from './api/console/segments';
 import staffGreetings from './api/staff/greetings';
 import authConsoleApprove from './api/auth/console-approve';
 import authConsoleTicket from './api/auth/console-ticket';
@@ -65,6 +71,12 @@ export const routes: Record<string, RouteHandler> = {
   '/api/console/greetings-stats': consoleGreetingsStats,
   '/api/cron/greetings-dispatch': cronGreetingsDispatch,
   '/api/cron/greetings-plan': cronGreetingsPlan,
+  '/api/cron/rfm-refresh': cronRfmRefresh,
+  '/api/console/segment-count': consoleSegmentCount,
+  '/api/console/segment-export': consoleSegmentExport,
+  '/api/console/segment-members': consoleSegmentMembers,
+  '/api/console/segment-options': consoleSegmentOptions,
+  '/api/console/segments': consoleSegments,
   '/api/staff/greetings': staffGreetings,
   '/api/auth/console-approve': authConsoleApprove,
   '/api/auth/console-ticket': authConsoleTicket,

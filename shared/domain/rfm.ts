@@ -53,9 +53,8 @@ export const CHURN_MIN_SILENT_DAYS = 30;
 export const CHURN_LAPSED_DAYS = 365;
 const DAY_MS = 86_400_000;
 
-// The percentiles of the breakpoints. Kept as these literals: the edge's row is
-// ceil(p × n) exactly as Postgres' percentile_disc computes it (in float8), so 0.6 × 5 lands on
-// the same row in both.
+// The percentiles of the breakpoints. The edge's row is ceil(p × n), computed in float8 as
+// Postgres' percentile_disc does, from these same literals, so both pick the same row.
 export const RFM_PERCENTILES = [0.2, 0.4, 0.6, 0.8] as const;
 
 export type Edges = readonly [number, number, number, number];
