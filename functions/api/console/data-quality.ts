@@ -22,14 +22,16 @@ type RunRow = {
   counts: Record<string, number>; weights: Record<string, number>;
 };
 
-// Identity resolution (another slice) keeps merge candidates in a table of its own; counted
-// here when it exists, so the report links to its merges page instead of guessing twice.
+// Identity resolution (the imports slice) keeps merge candidates in public.member_merge_candidates;
+// where that table exists its open candidates are counted here and the report links to its
+// merges page, next to this audit's own duplicate rules.
+const MERGES_PAGE = '/console/merges/index';
 const mergeCandidates = async (tx: Tx): Promise<{ open: number; page: string } | null> => {
-  const [t] = await tx<{ ok: boolean }[]>`select to_regclass('public.merge_candidates') is not null as ok`;
+  const [t] = await tx<{ ok: boolean }[]>`select to_regclass('public.member_merge_candidates') is not null as ok`;
   if (!t?.ok) return null;
   const [r] = await tx<{ n: number }[]>`
-    select count(*)::int as n from public.merge_candidates where org_id = (select private.jwt_org_id()) and status = 'open'`;
-  return { open: r?.n ?? 0, page: '/console/merges/index' };
+    select count(*)::int as n from public.member_merge_candidates where org_id = (select private.jwt_org_id()) and status = 'open'`;
+  return { open: r?.n ?? 0, page: MERGES_PAGE };
 };
 
 export default route({
