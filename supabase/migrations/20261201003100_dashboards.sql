@@ -37,7 +37,8 @@ create table public.member_growth_counts (
 create index member_growth_counts_month_idx on public.member_growth_counts (org_id, month);
 
 -- Members (not deleted) per owning associate and brand-local day of their latest contact
--- (null: never contacted). "Contacted in the last 30 days" is a sum over the last 30 days.
+-- (null: never contacted; '-infinity': over 100 days ago, once folded). "Contacted in the last
+-- 30 days" is a sum over the last 30 days.
 create table public.member_contact_counts (
   org_id uuid not null references public.orgs (id) on delete cascade,
   associate_id uuid,
@@ -153,6 +154,14 @@ create trigger interactions_counters_del after delete on public.interactions
 
 -- 3. Rebuild and compaction --------------------------------------------------------------------
 
+-- Days older than the longest window a dashboard asks for (90 days, with a margin) are folded
+-- into one '-infinity' day per group, so the day-keyed counters stay ~100 rows per associate.
+create or replace function private.dashboard_fold_day(p_day date, p_tz text) returns date
+  language sql stable set search_path = ''
+as $$
+  select case when p_day < (now() at time zone p_tz)::date - 100 then '-infinity'::date else p_day end
+$$;
+
 -- Recounts an org's counters from the tables (after a bulk load that bypassed the triggers, or
 -- a change of the org's time zone). Each table is deleted and recounted in ONE statement, so
 -- both see the same snapshot: a change committed meanwhile is either in the recount or (not
@@ -179,18 +188,19 @@ begin
   from public.members m where m.org_id = p_org and m.deleted_at is null group by 1, 2, 3, 4;
   with del as (delete from public.member_contact_counts c where c.org_id = p_org)
   insert into public.member_contact_counts (org_id, associate_id, contact_day, n)
-  select m.org_id, m.associate_id, (m.last_contact_at at time zone v_tz)::date, count(*)
+  select m.org_id, m.associate_id, private.dashboard_fold_day((m.last_contact_at at time zone v_tz)::date, v_tz), count(*)
   from public.members m where m.org_id = p_org and m.deleted_at is null group by 1, 2, 3;
   with del as (delete from public.staff_activity_counts c where c.org_id = p_org)
   insert into public.staff_activity_counts (org_id, staff_id, day, interactions)
-  select i.org_id, i.staff_id, (i.occurred_at at time zone v_tz)::date, count(*)
+  select i.org_id, i.staff_id, private.dashboard_fold_day((i.occurred_at at time zone v_tz)::date, v_tz), count(*)
   from public.interactions i where i.org_id = p_org group by 1, 2, 3;
 end
 $$;
 revoke execute on function public.rebuild_dashboard_counters(uuid) from public;
 grant execute on function public.rebuild_dashboard_counters(uuid) to service_role;
 
--- Folds an org's delta rows into one row per group (sums unchanged, zero groups dropped).
+-- Folds an org's delta rows into one row per group (sums unchanged, zero groups dropped; days
+-- past the dashboards' longest window into one '-infinity' day).
 -- Delta rows that other transactions commit meanwhile are not in this snapshot, so they are
 -- neither deleted nor counted twice. Returns the rows removed.
 create or replace function public.compact_dashboard_counters(p_org uuid) returns int
@@ -199,7 +209,12 @@ as $$
 declare
   v_before int := 0;
   v_n int;
+  v_tz text;
 begin
+  select o.timezone into v_tz from public.orgs o where o.id = p_org;
+  if not found then
+    raise exception 'no such org' using errcode = 'P0002';
+  end if;
   perform pg_advisory_xact_lock(hashtextextended('dashboard_counters:' || p_org::text, 0));
   with del as (delete from public.member_counts c where c.org_id = p_org returning c.*),
   ins as (
@@ -217,13 +232,13 @@ begin
   with del as (delete from public.member_contact_counts c where c.org_id = p_org returning c.*),
   ins as (
     insert into public.member_contact_counts (org_id, associate_id, contact_day, n)
-    select org_id, associate_id, contact_day, sum(n) from del group by 1, 2, 3 having sum(n) <> 0 returning 1)
+    select org_id, associate_id, private.dashboard_fold_day(contact_day, v_tz), sum(n) from del group by 1, 2, 3 having sum(n) <> 0 returning 1)
   select (select count(*) from del) - (select count(*) from ins) into v_n;
   v_before := v_before + v_n;
   with del as (delete from public.staff_activity_counts c where c.org_id = p_org returning c.*),
   ins as (
     insert into public.staff_activity_counts (org_id, staff_id, day, interactions)
-    select org_id, staff_id, day, sum(interactions) from del group by 1, 2, 3 having sum(interactions) <> 0 returning 1)
+    select org_id, staff_id, private.dashboard_fold_day(day, v_tz), sum(interactions) from del group by 1, 2, 3 having sum(interactions) <> 0 returning 1)
   select (select count(*) from del) - (select count(*) from ins) into v_n;
   return v_before + v_n;
 end

@@ -281,6 +281,12 @@ describe('the counters stay exact as members change', () => {
     const [someone] = await app.sql<{ id: string; associate_id: string }[]>`
       select id, associate_id from public.members where org_id = ${orgId} and deleted_at is null and associate_id is not null and last_contact_at is null limit 1`;
     await app.sql`insert into public.interactions (org_id, member_id, staff_id, kind, note) values (${orgId}, ${someone!.id}, ${someone!.associate_id}, 'call', '回访')`;
+    // A contact long ago (its day is folded into '-infinity' by the compaction below).
+    const [other] = await app.sql<{ id: string; associate_id: string }[]>`
+      select id, associate_id from public.members where org_id = ${orgId} and deleted_at is null and associate_id is not null
+        and last_contact_at is null and id <> ${someone!.id} limit 1`;
+    await app.sql`insert into public.interactions (org_id, member_id, staff_id, kind, note, occurred_at)
+                  values (${orgId}, ${other!.id}, ${other!.associate_id}, 'visit', '老顾客', now() - interval '200 days')`;
     await expectSegmentsTrue();
     const a = await get<Associates>('/api/console/dashboard-associates');
     for (const s of a.associates) expect({ customers: s.customers, contacted: s.contacted, interactions: s.interactions }).toMatchObject(
@@ -293,6 +299,12 @@ describe('the counters stay exact as members change', () => {
     expect(r.body.rowsFolded).toBeGreaterThan(0);
     const [after] = await app.sql<{ n: number }[]>`select count(*)::int as n from public.member_counts where org_id = ${orgId}`;
     expect(after!.n).toBeLessThan(before!.n);
+    const [unfolded] = await app.sql<{ n: number }[]>`
+      select ((select count(*) from public.member_contact_counts where org_id = ${orgId} and contact_day < current_date - 101 and contact_day <> '-infinity')
+            + (select count(*) from public.staff_activity_counts where org_id = ${orgId} and day < current_date - 101 and day <> '-infinity'))::int as n`;
+    expect(unfolded!.n).toBe(0);
+    const [folded] = await app.sql<{ n: number }[]>`select count(*)::int as n from public.staff_activity_counts where org_id = ${orgId} and day = '-infinity'`;
+    expect(folded!.n).toBeGreaterThan(0);
     await expectSegmentsTrue();
     const g = await get<Growth>('/api/console/dashboard-growth?months=36');
     const [t] = await app.sql<{ n: number }[]>`
