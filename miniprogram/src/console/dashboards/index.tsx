@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Text, View } from '@tarojs/components';
+import { Picker, Text, View } from '@tarojs/components';
 import type { DashboardAssociates, DashboardGreetings, DashboardGrowth, DashboardSegments } from '@shared/schemas/dashboard-charts.schema';
 import type { DashboardMembersQuery } from '@shared/schemas/dashboard-members.schema';
 import { CHURN_STATES, RFM_CLASS_LABELS, type RfmClass } from '@shared/domain/rfm';
@@ -34,14 +34,22 @@ export default function DashboardsPage() {
   const [error, setError] = useState<string | null>(null);
   const [storeMonth, setStoreMonth] = useState<string | null>(null);
   const [campaignIdx, setCampaignIdx] = useState(0);
+  // One store, or the whole brand, for the distributions and the associates.
+  const [storeId, setStoreId] = useState<string | null>(null);
 
   useEffect(() => {
     const fail = (e: unknown): void => setError(errorMessage(e));
     api.dashboardGrowth(12).then(setGrowth).catch(fail);
-    api.dashboardSegments().then(setSegments).catch(fail);
     api.dashboardGreetings(30).then(setGreetings).catch(fail);
-    api.dashboardAssociates().then(setAssociates).catch(fail);
   }, []);
+  useEffect(() => {
+    const fail = (e: unknown): void => setError(errorMessage(e));
+    api.dashboardSegments(storeId ?? undefined).then(setSegments).catch(fail);
+    api.dashboardAssociates(storeId ?? undefined).then(setAssociates).catch(fail);
+  }, [storeId]);
+  const stores = growth?.stores ?? [];
+  const storeName = storeId ? (stores.find((s) => s.id === storeId)?.name ?? '') : '全部门店';
+  const inStore = storeId ? { storeId } : {};
 
   // Growth by channel: months × channels, stacked.
   const channelChart = useMemo(() => {
@@ -140,8 +148,25 @@ export default function DashboardsPage() {
         ) : null}
       </View>
 
+      <View id='dash-store-filter' className='card dash-filter'>
+        <Text className='muted'>以下分层、流失、等级与导购：</Text>
+        <Picker
+          mode='selector'
+          range={['全部门店', ...stores.map((s) => `${s.code} ${s.name}`)]}
+          value={storeId ? stores.findIndex((s) => s.id === storeId) + 1 : 0}
+          onChange={(e) => {
+            const i = Number(e.detail.value);
+            setStoreId(i > 0 ? (stores[i - 1]?.id ?? null) : null);
+          }}
+        >
+          <Text id='dash-store-picker' className='chip chip--on'>
+            {storeName} ▾
+          </Text>
+        </Picker>
+      </View>
+
       <View id='dash-rfm' className='card'>
-        <Text className='card__title'>RFM 客户分层（共 {segments?.total ?? '…'} 人）</Text>
+        <Text className='card__title'>RFM 客户分层 · {storeName}（共 {segments?.total ?? '…'} 人）</Text>
         <View className='rfm-grid'>
           <View className='rfm-grid__row'>
             <Text className='rfm-grid__head' />
@@ -157,7 +182,7 @@ export default function DashboardsPage() {
               {row.cells.map((c) => {
                 const n = rfmCount(c);
                 return (
-                  <View key={c} id={`dash-rfm-${c}`} className='rfm-grid__cell' onClick={() => open({ kind: 'rfm', rfmClass: c }, `RFM · ${RFM_CLASS_LABELS[c]}`)}>
+                  <View key={c} id={`dash-rfm-${c}`} className='rfm-grid__cell' onClick={() => open({ kind: 'rfm', rfmClass: c, ...inStore }, `RFM · ${RFM_CLASS_LABELS[c]} · ${storeName}`)}>
                     <Text className='rfm-grid__label'>{RFM_CLASS_LABELS[c]}</Text>
                     <Text className='rfm-grid__n'>{n}</Text>
                     <Text className='muted'>{percent(n, segments?.total ?? 0)}</Text>
@@ -168,7 +193,7 @@ export default function DashboardsPage() {
           ))}
           <View className='rfm-grid__row'>
             <Text className='rfm-grid__head' />
-            <View id='dash-rfm-none' className='rfm-grid__cell rfm-grid__cell--none' onClick={() => open({ kind: 'rfm' }, 'RFM · 未购买')}>
+            <View id='dash-rfm-none' className='rfm-grid__cell rfm-grid__cell--none' onClick={() => open({ kind: 'rfm', ...inStore }, `RFM · 未购买 · ${storeName}`)}>
               <Text className='rfm-grid__label'>{rfmLabel(null)}</Text>
               <Text className='rfm-grid__n'>{rfmCount(null)}</Text>
               <Text className='muted'>{percent(rfmCount(null), segments?.total ?? 0)}</Text>
@@ -188,7 +213,7 @@ export default function DashboardsPage() {
               series={[{ name: '会员', data: churnData }]}
               onPick={(ci) => {
                 const s = CHURN_STATES[ci];
-                if (s) open({ kind: 'churn', churnState: s }, `流失状态 · ${churnLabel(s)}`);
+                if (s) open({ kind: 'churn', churnState: s, ...inStore }, `流失状态 · ${churnLabel(s)} · ${storeName}`);
               }}
             />
           ) : null}
@@ -203,7 +228,7 @@ export default function DashboardsPage() {
               series={[{ name: '会员', data: tierRows.map((t) => t.n) }]}
               onPick={(ci) => {
                 const t = tierRows[ci];
-                if (t) open(t.tier ? { kind: 'tier', tier: t.tier } : { kind: 'tier' }, `会员等级 · ${tierLabel(t.tier)}`);
+                if (t) open(t.tier ? { kind: 'tier', tier: t.tier, ...inStore } : { kind: 'tier', ...inStore }, `会员等级 · ${tierLabel(t.tier)} · ${storeName}`);
               }}
             />
           ) : null}
