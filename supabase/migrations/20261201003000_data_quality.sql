@@ -107,6 +107,9 @@ create or replace function private.data_quality_compute(p_org uuid, p_trigger te
   -- Whole-org passes: hash joins, whatever the statistics say about a freshly loaded table
   -- (an estimate of one row makes a nested loop of members × consents).
   set enable_nestloop = off
+  -- The consent ledger's latest-row sort and the duplicate rules' joins in memory (1 M members:
+  -- ~2 M ledger rows), not in temporary files.
+  set work_mem = '64MB'
 as $$
 declare
   v_now timestamptz := now();
@@ -118,6 +121,7 @@ declare
   v_weights jsonb := private.data_quality_weights();
   v_counts jsonb;
   v_score numeric;
+  v_stale_before timestamptz := now() - make_interval(days => private.data_quality_stale_days());
 begin
   if not pg_try_advisory_xact_lock(hashtextextended('data_quality:' || p_org::text, 0)) then
     return null;
@@ -202,15 +206,15 @@ begin
     ('missing_store', c.store_id is null, null),
     ('missing_associate', c.associate_id is null, null),
     ('missing_wechat', c.account_id is null, null),
-    ('invalid_birthday', c.birthday_problem is not null, jsonb_build_object('reason', c.birthday_problem)),
-    ('invalid_birth_year', c.by is not null and (c.by > v_year or c.by < v_year - 120), jsonb_build_object('year', c.by)),
-    ('unknown_region', c.region_code is not null and not c.region_known, jsonb_build_object('code', c.region_code)),
-    ('invalid_name', c.name_problem is not null, jsonb_build_object('reason', c.name_problem)),
+    ('invalid_birthday', c.birthday_problem is not null, case when c.birthday_problem is not null then jsonb_build_object('reason', c.birthday_problem) end),
+    ('invalid_birth_year', c.by is not null and (c.by > v_year or c.by < v_year - 120), case when c.by > v_year or c.by < v_year - 120 then jsonb_build_object('year', c.by) end),
+    ('unknown_region', c.region_code is not null and not c.region_known, case when c.region_code is not null and not c.region_known then jsonb_build_object('code', c.region_code) end),
+    ('invalid_name', c.name_problem is not null, case when c.name_problem is not null then jsonb_build_object('reason', c.name_problem) end),
     ('no_privacy_consent', not coalesce(c.privacy, false), null),
     ('no_marketing_consent', not coalesce(c.marketing, false),
-      jsonb_build_object('reason', case when c.marketing_withdrawn then 'withdrawn' else 'never_granted' end)),
-    ('stale', c.last_activity < v_now - make_interval(days => private.data_quality_stale_days()),
-      jsonb_build_object('lastActivity', c.last_activity))
+      case when not coalesce(c.marketing, false) then jsonb_build_object('reason', case when c.marketing_withdrawn then 'withdrawn' else 'never_granted' end) end),
+    ('stale', c.last_activity < v_stale_before,
+      case when c.last_activity < v_stale_before then jsonb_build_object('lastActivity', c.last_activity) end)
   ) as x (issue, hit, detail)
   where x.hit;
 
