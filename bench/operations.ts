@@ -1,12 +1,13 @@
 import type { Sql } from '../functions/_lib/db';
 import type { ScaleLogin } from './scale-config';
+import { dashboardOperations, loadDashboardSamples, type DashboardSamples } from './dashboard-operations';
 
 // The operations `npm run bench` measures: HTTP requests through the real function path. The
 // bench records the SQL each request's transaction ran and replays it for the RLS and floor
 // columns (see run.ts), so an operation is only its request: later features add theirs here.
 
 export type HttpRequest = { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown };
-export type TargetKind = 'search' | 'card' | 'tag-write' | 'bulk-tag' | null;
+export type TargetKind = 'search' | 'card' | 'tag-write' | 'bulk-tag' | 'dashboard' | null;
 
 export type Operation = {
   name: string;
@@ -33,6 +34,7 @@ export type Samples = {
   // One fresh tag per bulk call, so every add really tags ~10,000 customers and every remove
   // really untags them (the same tag twice would make every later call a no-op).
   bulkTags: string[];
+  dashboard: DashboardSamples;
 };
 
 const at = <T>(xs: readonly T[], i: number): T => {
@@ -127,6 +129,8 @@ export const operations = (s: Samples): Operation[] => {
     search('search: last 4, org-wide (operator)', 'operator', null, (i) => ({ q: at(orgPhone, i).last4 ?? '0000' })),
     search('search: given name, org-wide (operator)', 'operator', null, (i) => ({ q: (at(orgNamed, i).name ?? '').slice(1, 3) })),
     card('customer card, any store (operator)', 'operator', s.orgMembers.map((m) => m.id)),
+    // Console dashboards and data quality (issue 7).
+    ...dashboardOperations(s.dashboard),
   ];
 };
 
@@ -199,5 +203,5 @@ export const loadSamples = async (sql: Sql, orgId: string, associateAccountId: s
       select ${orgId}, ${group?.id ?? null}, '批量测试' || lpad(n::text, 2, '0') from generate_series(1, ${BULK_TAG_CALLS * 2}) as n
       returning id`
   ).map((r) => r.id);
-  return { orgId, storeMembers, orgMembers, tagCombos, writeTag, writeMembers, bulkFilter, bulkTags };
+  return { orgId, storeMembers, orgMembers, tagCombos, writeTag, writeMembers, bulkFilter, bulkTags, dashboard: await loadDashboardSamples(sql, orgId) };
 };

@@ -669,6 +669,14 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
         phases.member_search_terms = Date.now() - t9;
         log(`member_search_terms ${Number(built?.n ?? 0).toLocaleString('en-US')} in ${((Date.now() - t9) / 1000).toFixed(1)} s`);
       }
+      // Dashboard counters (issue 7): kept by statement triggers on members and interactions,
+      // which the replica-mode load skipped; recounted from the loaded rows in one pass.
+      const [counters] = await tx<{ ok: boolean }[]>`select to_regprocedure('public.rebuild_dashboard_counters(uuid)') is not null as ok`;
+      if (counters?.ok) {
+        const t6 = Date.now();
+        await tx`select public.rebuild_dashboard_counters(${orgId})`;
+        phases.dashboard_counters = Date.now() - t6;
+      }
     });
 
     // VACUUM (not only ANALYZE): it sets the visibility map, so index-only scans work as they
@@ -697,6 +705,9 @@ const HANDLED_TRIGGERS = new Set([
   'orders.orders_member_stats_ins',
   'interactions.interactions_member_contact_ins',
   'members.members_search_terms_ins',
+  // Recounted after the load by public.rebuild_dashboard_counters().
+  'members.members_counters_ins',
+  'interactions.interactions_counters_ins',
 ]);
 const warnAboutSkippedTriggers = async (tx: Tx, skipped: boolean, log: (line: string) => void): Promise<void> => {
   if (!skipped) return;

@@ -215,6 +215,19 @@ export const seedDemo = async (sql: Sql, options: { members?: number; seed?: num
     }
     // ---- Greetings (issue 6): templates, members' accounts and credits, a birthday automation.
     await seedGreetingsDemo(tx, orgId, staffIds['demo-operator'] ?? null);
+    // ---- RFM and segments (issue 7): the brand's tiers (by spend, as brands often set them) and
+    // members' districts (their store's city), so segments have something to select on; the
+    // orders above were scored by the order triggers against breakpoints taken from the first
+    // batch, so everyone is scored again against the whole brand's distribution.
+    await tx`
+      update public.members m set tier = case when m.lifetime_spend_fen >= 500000 then '金卡' when m.lifetime_spend_fen >= 150000 then '银卡' else '普通' end
+      where m.org_id = ${orgId} and m.lifetime_spend_fen > 0`;
+    await tx`
+      update public.members m
+      set region_code = case when m.store_id = ${s1} then (array['310101', '310104', '310105', '310106', '310115'])[1 + (m.member_no % 5)::int]
+                             else (array['440303', '440304', '440305', '440306'])[1 + (m.member_no % 4)::int] end
+      where m.org_id = ${orgId} and m.member_no % 10 <> 0`;
+    await tx`select * from public.rfm_refresh_org(${orgId})`;
     return { orgId, storeIds, members: memberRows.length, orders: orders.length };
   }) as Promise<DemoSeedResult>;
 };

@@ -43,20 +43,7 @@ export const birthdayDateByKey = (dates: readonly string[]): Map<string, string>
 export const birthdayKeyOf = (calendar: string, month: number, day: number, leapMonth: boolean): string =>
   `${calendar}|${month}|${day}|${calendar === 'lunar' && leapMonth}`;
 
-// "Slipping away" until the RFM issue brings a churn model: a customer who bought at least
-// twice and whose silence is now more than twice their own average gap between purchases (and
-// at least 30 days), but not yet a year (by then they are lapsed, not slipping).
-export const SLIPPING_MIN_DAYS = 30;
-export const SLIPPING_MAX_DAYS = 365;
-export const isSlippingAway = (
-  firstPurchaseAt: Date,
-  lastPurchaseAt: Date,
-  orderCount: number,
-  now: Date,
-): boolean => {
-  if (orderCount < 2) return false;
-  const day = 86_400_000;
-  const rhythm = (lastPurchaseAt.getTime() - firstPurchaseAt.getTime()) / (orderCount - 1);
-  const silence = now.getTime() - lastPurchaseAt.getTime();
-  return silence > Math.max(2 * rhythm, SLIPPING_MIN_DAYS * day) && silence < SLIPPING_MAX_DAYS * day;
-};
+// "Slipping away" is the RFM churn state `at_risk` (shared/domain/rfm.ts: silent for more than
+// twice the member's own purchase rhythm and at least 30 days, not yet lapsed after a year),
+// stored on members as churn_state and kept by the order triggers and the daily RFM refresh.
+export { churnStateOf } from './rfm';

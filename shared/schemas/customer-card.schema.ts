@@ -38,6 +38,10 @@ export const customerCardOutputSchema = z.object({
   orderCount: z.number().int(),
   lastPurchaseAt: z.string().nullable(),
   lastContactAt: z.string().nullable(),
+  // RFM (issue 7): scores 1–5 and class (null = never purchased), churn state, the brand's tier.
+  rfm: z.object({ r: z.number().int(), f: z.number().int(), m: z.number().int(), rfmClass: z.string() }).nullable().optional(),
+  churnState: z.string().optional(),
+  tier: z.string().nullable().optional(),
 });
 export type CustomerCardOutput = z.infer<typeof customerCardOutputSchema>;
 

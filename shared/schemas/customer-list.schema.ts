@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHURN_STATES, RFM_CLASSES } from '../domain/rfm';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 export const MAX_TAG_FILTER = 20;
@@ -9,6 +10,13 @@ export const customerSortSchema = z.enum(['joined', 'last_purchase', 'spend', 'l
 export type CustomerSort = z.infer<typeof customerSortSchema>;
 export const birthdayWindowSchema = z.enum(['today', 'week', 'month']);
 export type BirthdayWindow = z.infer<typeof birthdayWindowSchema>;
+
+// A comma-separated list of values of a set, as a query parameter (e.g. "important_value,general_value").
+const oneOrMoreOf = (values: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => v.split(',').every((x) => values.includes(x)), `one or more of ${values.join(', ')}, separated by commas`);
 
 // The filters an associate combines (the list, and bulk tagging of the same list). Every value
 // is a string because they travel as query parameters.
@@ -21,6 +29,7 @@ export type BirthdayWindow = z.infer<typeof birthdayWindowSchema>;
 // - purchasedAfter / purchasedBefore: last purchase on or after / before a date (brand's zone).
 // - neverContacted: no interaction was ever logged.
 // - ownerId: customers owned by this associate (a manager choosing whom to hand over).
+// - rfmClass / churn: RFM class(es) and churn state(s) (shared/domain/rfm.ts), any of the listed.
 export const customerFilterSchema = z
   .object({
     scope: customerScopeSchema.default('store'),
@@ -36,6 +45,8 @@ export const customerFilterSchema = z
     purchasedBefore: z.iso.date().optional(),
     neverContacted: z.enum(['true', 'false']).optional(),
     ownerId: z.uuid().optional(),
+    rfmClass: oneOrMoreOf(RFM_CLASSES).optional(),
+    churn: oneOrMoreOf(CHURN_STATES).optional(),
   })
   .strict();
 export type CustomerFilter = z.output<typeof customerFilterSchema>;
@@ -67,6 +78,10 @@ export const customerSummarySchema = z.object({
   lifetimeSpendFen: z.number().int(),
   orderCount: z.number().int(),
   lastContactAt: z.string().nullable(),
+  // RFM (issue 7); optional so lists built before it still parse.
+  rfmClass: z.string().nullable().optional(),
+  churnState: z.string().optional(),
+  tier: z.string().nullable().optional(),
 });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 

@@ -34,6 +34,8 @@ export const greetingCampaignCreateSchema = z
     daysAhead: z.number().int().min(0).max(30).default(0),
     holidayKey: z.enum(HOLIDAY_KEYS).optional(),
     segment: segmentRulesSchema.default({}),
+    // A saved segment (console/segments) as the audience of a segment campaign.
+    segmentId: uuidSchema.optional(),
     scheduledOn: isoDate.optional(),
     budgetExempt: z.boolean().optional(),
   })
@@ -42,6 +44,7 @@ export const greetingCampaignCreateSchema = z
     if (v.kind === 'holiday' && !v.holidayKey) ctx.addIssue({ code: 'custom', path: ['holidayKey'], message: 'is required for a holiday greeting' });
     if (v.kind !== 'holiday' && v.holidayKey) ctx.addIssue({ code: 'custom', path: ['holidayKey'], message: 'is only for holiday greetings' });
     if (v.kind === 'segment' && !v.scheduledOn) ctx.addIssue({ code: 'custom', path: ['scheduledOn'], message: 'is required for a campaign' });
+    if (v.kind !== 'segment' && v.segmentId) ctx.addIssue({ code: 'custom', path: ['segmentId'], message: 'is only for segment campaigns' });
   });
 export type GreetingCampaignCreate = z.infer<typeof greetingCampaignCreateSchema>;
 
@@ -55,6 +58,7 @@ export const greetingCampaignSchema = z.object({
   daysAhead: z.number(),
   holidayKey: z.string().nullable(),
   segment: z.record(z.string(), z.unknown()),
+  segmentId: uuidSchema.nullable().optional(),
   scheduledOn: z.string().nullable(),
   budgetExempt: z.boolean(),
   status: greetingCampaignStatusSchema,

@@ -20,7 +20,7 @@ export const todoOutputSchema = z.object({
   // Follow-ups the caller set that are due (today or overdue up to 30 days) and not yet done
   // (no interaction was logged on the customer after the one that set it).
   followUps: z.array(todoPersonSchema.extend({ interactionId: z.uuid(), followUpOn: z.string(), note: z.string() })),
-  // Customers whose silence is well past their own purchase rhythm (see isSlippingAway).
+  // Customers at churn risk: silence well past their own purchase rhythm (shared/domain/rfm.ts).
   slipping: z.array(todoPersonSchema.extend({ lastPurchaseAt: z.string(), orderCount: z.number().int(), lifetimeSpendFen: z.number().int() })),
   // Holidays in the next 14 days and the customers most worth a greeting (highest spend with a
   // live marketing consent).

@@ -3,7 +3,9 @@
 // members a birthday audience is a few index probes (members_birthday_idx); a segment is one pass.
 import { birthdayKeysOn } from '../../../shared/domain/birthday';
 import type { SegmentRules } from '../../../shared/schemas/greeting-campaign.schema';
+import { segmentRuleSetSchema, type SegmentRuleSet } from '../../../shared/schemas/segment-rules.schema';
 import type { Tx } from '../db';
+import { segmentWhere } from '../segments/segment-sql';
 import type { LengthRule } from './render';
 
 export type CampaignRow = {
@@ -17,6 +19,8 @@ export type CampaignRow = {
   days_ahead: number;
   holiday_key: string | null;
   segment: SegmentRules;
+  // A saved segment (issue 7) whose rules, as they are when planned, select the audience.
+  segment_id?: string | null;
   scheduled_on: string | null;
   budget_exempt: boolean;
   status: 'draft' | 'active' | 'paused' | 'done';
@@ -48,7 +52,7 @@ export const isBudgetExempt = (c: Pick<CampaignRow, 'kind' | 'budget_exempt'>, s
   c.budget_exempt || (c.kind === 'birthday' && s.birthdayExempt);
 
 /** The members an occasion targets (deleted ones included, so the dry run can count them). */
-const audienceFilter = (q: Tx, c: CampaignRow, occasionDate: string, timeZone: string) => {
+const audienceFilter = (q: Tx, c: CampaignRow, occasionDate: string, timeZone: string, saved: SegmentRuleSet | null) => {
   if (c.kind === 'birthday') {
     // An OR of at most six exact keys: a bitmap OR of members_birthday_idx probes at 1 M members
     // (a join against a derived key table could be planned as a scan of every member).
@@ -69,18 +73,21 @@ const audienceFilter = (q: Tx, c: CampaignRow, occasionDate: string, timeZone: s
       ${feb29 ? q`or (extract(month from m.joined_at at time zone ${timeZone}) = 2 and extract(day from m.joined_at at time zone ${timeZone}) = 29)` : q``})
       and extract(year from m.joined_at at time zone ${timeZone}) < ${y}`;
   }
-  const r = c.segment;
-  return q`
-    ${r.storeIds ? q`and m.store_id = any (${r.storeIds}::uuid[])` : q``}
-    ${r.tagIds ? q`and exists (select 1 from public.member_tags mt where mt.org_id = m.org_id and mt.member_id = m.id and mt.tag_id = any (${r.tagIds}::uuid[]))` : q``}
-    ${r.birthdayMonth ? q`and m.birthday_calendar = 'solar' and m.birth_month = ${r.birthdayMonth}` : q``}
-    ${r.lastPurchaseAfter ? q`and exists (select 1 from public.orders o where o.org_id = m.org_id and o.member_id = m.id and o.ordered_at >= ${r.lastPurchaseAfter}::date)` : q``}
-    ${
-      r.lastPurchaseBefore
-        ? q`and exists (select 1 from public.orders o where o.org_id = m.org_id and o.member_id = m.id and o.ordered_at < ${r.lastPurchaseBefore}::date)
-            and not exists (select 1 from public.orders o where o.org_id = m.org_id and o.member_id = m.id and o.ordered_at >= ${r.lastPurchaseBefore}::date)`
-        : q``
-    }`;
+  // A segment campaign: its own rules and, when it targets a saved segment, that segment's
+  // rules too, through the one segment builder (the console's count and export use the same).
+  const ctx = { orgId: c.org_id, timeZone, today: occasionDate };
+  return q`${segmentWhere(q, c.segment, ctx)} ${saved ? segmentWhere(q, saved, ctx) : q``}`;
+};
+
+/** The saved segment's rules of a campaign that targets one (null when it does not). */
+export const savedSegmentOf = async (q: Tx, c: Pick<CampaignRow, 'org_id' | 'segment_id'>): Promise<SegmentRuleSet | null> => {
+  if (!c.segment_id) return null;
+  const [s] = await q<{ name: string; rules: unknown }[]>`select name, rules from public.segments where org_id = ${c.org_id} and id = ${c.segment_id}`;
+  // The foreign key keeps it; never fall back to "everyone" if it is missing or unreadable.
+  if (!s) throw new Error(`campaign segment ${c.segment_id} not found`);
+  const parsed = segmentRuleSetSchema.safeParse(s.rules);
+  if (!parsed.success) throw new Error(`the saved rules of segment "${s.name}" are not valid`);
+  return parsed.data;
 };
 
 export type EvalOptions = {
@@ -90,6 +97,8 @@ export type EvalOptions = {
   lengthRules: LengthRule[];
   // Dry run only: the send time falls in quiet hours, so everyone would be deferred.
   quiet: boolean;
+  // The saved segment's rules of a campaign with segment_id (savedSegmentOf); required then.
+  savedSegment?: SegmentRuleSet | null;
 };
 
 /**
@@ -99,6 +108,7 @@ export type EvalOptions = {
 export const evaluated = (q: Tx, o: EvalOptions) => {
   const c = o.campaign;
   const exempt = isBudgetExempt(c, o.settings);
+  if (c.kind === 'segment' && c.segment_id && !o.savedSegment) throw new Error('the campaign targets a saved segment: load it with savedSegmentOf first');
   return q`
     select m.id as member_id, m.name as member_name, st.name as store_name,
       case
@@ -127,5 +137,5 @@ export const evaluated = (q: Tx, o: EvalOptions) => {
       where cn.org_id = m.org_id and cn.member_id = m.id and cn.purpose = 'marketing' and cn.channel in ('all', 'wechat_subscribe')
       order by cn.created_at desc, cn.id desc limit 1
     ) cs on true
-    where m.org_id = ${c.org_id} ${audienceFilter(q, c, o.occasionDate, o.settings.timeZone)}`;
+    where m.org_id = ${c.org_id} ${audienceFilter(q, c, o.occasionDate, o.settings.timeZone, o.savedSegment ?? null)}`;
 };

@@ -34,6 +34,7 @@ export const campaignOut = (c: CampaignRow, settings: Settings, now: Date): Gree
   daysAhead: c.days_ahead,
   holidayKey: c.holiday_key,
   segment: c.segment,
+  segmentId: c.segment_id ?? null,
   scheduledOn: c.scheduled_on,
   budgetExempt: c.budget_exempt,
   status: c.status,

@@ -11,7 +11,7 @@ import { localDate } from '../../../shared/domain/birthday';
 import { holidayName, type HolidayKey } from '../../../shared/domain/holidays';
 import { checkTemplateValues } from '../../../shared/domain/wechat-keywords';
 import { withServiceTx, type Sql, type Tx } from '../db';
-import { evaluated, inQuietHours, isBudgetExempt, readSettings, type CampaignRow, type Settings } from './audience';
+import { evaluated, inQuietHours, isBudgetExempt, readSettings, savedSegmentOf, type CampaignRow, type Settings } from './audience';
 import type { Channel } from './channel';
 import { localHHMM, occasionOn, type Occasion } from './occasions';
 import { lengthRules, renderData, templateProblem, type TemplateData } from './render';
@@ -35,7 +35,7 @@ const templateKeys = async (q: Tx, orgId: string, templateId: string): Promise<s
 export const dryRun = async (q: Tx, c: CampaignRow, occasion: Occasion, settings: Settings): Promise<DryRun> => {
   const problem = templateProblem(c.data, await templateKeys(q, c.org_id, c.template_id));
   const quiet = inQuietHours(localHHMM(occasion.sendAt, settings.timeZone), settings);
-  const ev = evaluated(q, { campaign: c, occasionDate: occasion.occasionDate, settings, quiet, lengthRules: lengthRules(c.data, { date: occasion.occasionDate, holiday: occasion.holidayName }) });
+  const ev = evaluated(q, { campaign: c, occasionDate: occasion.occasionDate, settings, quiet, savedSegment: await savedSegmentOf(q, c), lengthRules: lengthRules(c.data, { date: occasion.occasionDate, holiday: occasion.holidayName }) });
   const counts = await q<{ reason: string | null; n: number }[]>`with ev as (${ev}) select reason, count(*)::int as n from ev group by reason`;
   const sample = await q<{ member_name: string | null; store_name: string | null }[]>`
     with ev as (${ev}) select member_name, store_name from ev where reason is null limit 3`;
@@ -70,7 +70,7 @@ export const dryRun = async (q: Tx, c: CampaignRow, occasion: Occasion, settings
 export const planOccasion = async (q: Tx, c: CampaignRow, occasion: Occasion, settings: Settings): Promise<number> => {
   const problem = templateProblem(c.data, await templateKeys(q, c.org_id, c.template_id));
   if (problem) return 0;
-  const ev = evaluated(q, { campaign: c, occasionDate: occasion.occasionDate, settings, quiet: false, lengthRules: lengthRules(c.data, { date: occasion.occasionDate, holiday: occasion.holidayName }) });
+  const ev = evaluated(q, { campaign: c, occasionDate: occasion.occasionDate, settings, quiet: false, savedSegment: await savedSegmentOf(q, c), lengthRules: lengthRules(c.data, { date: occasion.occasionDate, holiday: occasion.holidayName }) });
   // A member skipped earlier (e.g. no credit yet) is reconsidered by later runs of the same day.
   const rows = await q<{ id: string; status: string }[]>`
     with ev as (${ev})

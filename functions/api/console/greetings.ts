@@ -43,11 +43,15 @@ export default route({
         if (!t) throw new DomainError(400, 'invalid_input', 'Some fields are not valid', [{ path: 'templateId', message: 'is not an active template' }]);
         const problem = templateProblem(input.data, t.fields.map((f) => f.key));
         if (problem) throw new DomainError(400, 'invalid_input', 'Some fields are not valid', [{ path: 'data', message: problem }]);
+        if (input.segmentId) {
+          const [seg] = await tx`select 1 from public.segments where org_id = ${orgId} and id = ${input.segmentId}`;
+          if (!seg) throw new DomainError(400, 'invalid_input', 'Some fields are not valid', [{ path: 'segmentId', message: 'is not a saved segment' }]);
+        }
         const settings = await readSettings(tx, orgId);
         const [c] = await tx<CampaignRow[]>`
-          insert into public.greeting_campaigns (org_id, name, kind, template_id, data, send_time, days_ahead, holiday_key, segment, scheduled_on, budget_exempt, created_by)
+          insert into public.greeting_campaigns (org_id, name, kind, template_id, data, send_time, days_ahead, holiday_key, segment, segment_id, scheduled_on, budget_exempt, created_by)
           values (${orgId}, ${input.name}, ${input.kind}, ${input.templateId}, ${tx.json(input.data)}, ${input.sendTime}, ${input.daysAhead},
-            ${input.holidayKey ?? null}, ${tx.json(input.segment)}, ${input.scheduledOn ?? null}, ${input.budgetExempt ?? input.kind === 'birthday'}, ${staffId})
+            ${input.holidayKey ?? null}, ${tx.json(input.segment)}, ${input.segmentId ?? null}, ${input.scheduledOn ?? null}, ${input.budgetExempt ?? input.kind === 'birthday'}, ${staffId})
           returning *, scheduled_on::text as scheduled_on`;
         if (!c) throw new Error('insert returned nothing');
         return campaignOut(c, settings, new Date());

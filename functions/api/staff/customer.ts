@@ -18,6 +18,7 @@ type MemberRow = {
   joined_at: Date; store_id: string | null; store_name: string | null; associate_id: string | null; associate_name: string | null;
   birthday_calendar: 'solar' | 'lunar' | null; birth_month: number | null; birth_day: number | null; birth_leap_month: boolean;
   lifetime_spend_fen: string; order_count: number; last_purchase_at: Date | null; last_contact_at: Date | null; mine: boolean;
+  rfm_r: number | null; rfm_f: number | null; rfm_m: number | null; rfm_class: string | null; churn_state: string; tier: string | null;
 };
 
 type TagJson = { id: string; name: string; color: string; group_id: string; group_name: string };
@@ -47,6 +48,7 @@ export const customerCardInTx = async (tx: Tx, input: z.output<typeof customerCa
       select m.id, m.member_no, m.name, m.gender, m.phone_masked, m.joined_at, m.store_id, st.name as store_name,
              m.associate_id, sf.name as associate_name, m.birthday_calendar, m.birth_month, m.birth_day, m.birth_leap_month,
              m.lifetime_spend_fen, m.order_count, m.last_purchase_at, m.last_contact_at,
+             m.rfm_r, m.rfm_f, m.rfm_m, m.rfm_class, m.churn_state, m.tier,
              m.associate_id is not distinct from me.staff_id as mine,
              (select json_agg(t.* order by t.sort_order, t.group_name, t.name) from (
                 select tg.id, tg.name, tg.color, g.id as group_id, g.name as group_name, g.sort_order
@@ -123,6 +125,9 @@ export const customerCardInTx = async (tx: Tx, input: z.output<typeof customerCa
     orderCount: m.order_count,
     lastPurchaseAt: m.last_purchase_at ? iso(m.last_purchase_at) : null,
     lastContactAt: m.last_contact_at ? iso(m.last_contact_at) : null,
+    rfm: m.rfm_class && m.rfm_r && m.rfm_f && m.rfm_m ? { r: m.rfm_r, f: m.rfm_f, m: m.rfm_m, rfmClass: m.rfm_class } : null,
+    churnState: m.churn_state,
+    tier: m.tier,
   };
 };
 

@@ -20,11 +20,12 @@ import type { Tx } from '../../_lib/db';
 // Every sort key is a column of members kept by triggers (migration 20261122002000) with an
 // index per store and per associate, so a page is one index range scan at 1 M members.
 //
-// Hook for the RFM issue: rfm_class / churn_risk become more members columns; add them to
-// customerFilterSchema (a filter) and to SORTS below (a sort with its own index), nothing else.
+// RFM (issue 7): rfm_class and churn_state are members columns, filtered like the others
+// (customerFilterSchema rfmClass / churn, listFilter below) with a per-store index each.
 type Row = {
   id: string; member_no: string; name: string | null; phone_masked: string | null; store_id: string | null; associate_id: string | null;
   joined_at: Date; last_purchase_at: Date | null; lifetime_spend_fen: string; order_count: number; last_contact_at: Date | null; sort_key: string;
+  rfm_class: string | null; churn_state: string; tier: string | null;
 };
 
 const invalid = (path: string, message: string): DomainError => new DomainError(400, 'invalid_input', 'Some fields are not valid', [{ path, message }]);
@@ -135,6 +136,16 @@ const birthdayFilter = (tx: Tx, window: CustomerFilter['birthday'], today: strin
 };
 
 // Dates are days in the brand's time zone: "after 2026-11-01" = from that day's local midnight.
+// RFM class and churn state (issue 7): columns of members. One value is an equality, so a store's
+// page stays one range of members_store_rfm_idx / members_store_churn_idx (an IN list is not an
+// ordered index scan).
+const listFilter = (tx: Tx, column: 'rfm_class' | 'churn_state', list: string | undefined) => {
+  if (!list) return tx``;
+  const values = [...new Set(list.split(','))];
+  const col = tx(`m.${column}`);
+  return values.length === 1 ? tx`and ${col} = ${values[0] ?? ''}` : tx`and ${col} = any (${values}::text[])`;
+};
+
 const purchaseFilter = (tx: Tx, f: CustomerFilter, timeZone: string) => tx`
   ${f.purchasedAfter ? tx`and m.last_purchase_at >= (${f.purchasedAfter}::date::timestamp at time zone ${timeZone})` : tx``}
   ${f.purchasedBefore ? tx`and m.last_purchase_at < (${f.purchasedBefore}::date::timestamp at time zone ${timeZone})` : tx``}
@@ -175,7 +186,9 @@ export const customerWhere = async (tx: Tx, filter: CustomerFilter, staff: { sta
     ${searchFilter(tx, filter.q, scope)}
     ${tags.frag}
     ${birthdayFilter(tx, filter.birthday, today)}
-    ${purchaseFilter(tx, filter, timeZone)}`,
+    ${purchaseFilter(tx, filter, timeZone)}
+    ${listFilter(tx, 'rfm_class', filter.rfmClass)}
+    ${listFilter(tx, 'churn_state', filter.churn)}`,
   };
 };
 
@@ -206,7 +219,8 @@ export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promi
   // (select private.jwt_org_id()): evaluated once, not on every inner index probe.
   const rows = await tx<Row[]>`
     select m.id, m.member_no, m.name, m.phone_masked, m.store_id, m.associate_id, m.joined_at,
-           m.last_purchase_at, m.lifetime_spend_fen, m.order_count, m.last_contact_at, (${key.expr})::text as sort_key
+           m.last_purchase_at, m.lifetime_spend_fen, m.order_count, m.last_contact_at, (${key.expr})::text as sort_key,
+           m.rfm_class, m.churn_state, m.tier
     from public.members m
     where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null
       ${where.frag}
@@ -228,6 +242,9 @@ export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promi
       lifetimeSpendFen: Number(r.lifetime_spend_fen),
       orderCount: r.order_count,
       lastContactAt: r.last_contact_at ? iso(r.last_contact_at) : null,
+      rfmClass: r.rfm_class,
+      churnState: r.churn_state,
+      tier: r.tier,
     })),
     nextCursor: rows.length > limit && last ? encodeCursor(sort, last.sort_key, last.id) : null,
   };

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { todoInputSchema, todoOutputSchema, HOLIDAY_LOOKAHEAD_DAYS, type TodoPerson } from '../../../shared/schemas/todo-list.schema';
 import { addDays } from '../../../shared/domain/birthday';
-import { birthdayDateByKey, birthdayKeyOf, SLIPPING_MAX_DAYS, SLIPPING_MIN_DAYS, windowDates } from '../../../shared/domain/customer-filter';
+import { birthdayDateByKey, birthdayKeyOf, windowDates } from '../../../shared/domain/customer-filter';
 import { holidaysOfYear } from '../../../shared/domain/holidays';
 import type { Tx } from '../../_lib/db';
 import { iso, person, route } from '../../_lib/handler';
@@ -11,7 +11,7 @@ import { brandToday, customerWhere } from './customers';
 // GET /api/staff/todo: today's work for an associate, each item one tap from its action (the
 // app opens the card's greeting, interaction or tag section). Every part is an indexed read of
 // the caller's customers: birthdays by (calendar, month, day, leap) keys, follow-ups by
-// (staff, date), slipping-away and holiday picks from the per-member aggregates.
+// (staff, date), slipping away (the RFM churn risk) and holiday picks from the per-member columns.
 const LIMIT = 50;
 
 type PersonRow = { id: string; member_no: string; name: string | null; phone_masked: string | null };
@@ -48,16 +48,14 @@ export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>):
       order by i.member_id, i.follow_up_on desc
     ) f order by f.follow_up_on, f.name limit ${LIMIT}`;
 
-  // The same rule as isSlippingAway (shared/domain/customer-filter.ts), as SQL over the
-  // aggregates. The RFM issue replaces it with its churn risk.
+  // Slipping away = the RFM churn risk (churn_state 'at_risk', shared/domain/rfm.ts), kept on
+  // members by the order triggers and the daily refresh; a store's at-risk slice is one range of
+  // members_store_churn_idx.
   const slipping = await tx<(PersonRow & { last_purchase_at: Date; order_count: number; lifetime_spend_fen: string })[]>`
     select m.id, m.member_no, m.name, m.phone_masked, m.last_purchase_at, m.order_count, m.lifetime_spend_fen
     from public.members m
     where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null ${inScope.frag}
-      and m.order_count >= 2
-      and m.last_purchase_at > now() - make_interval(days => ${SLIPPING_MAX_DAYS})
-      and m.last_purchase_at < now() - make_interval(days => ${SLIPPING_MIN_DAYS})
-      and now() - m.last_purchase_at > 2 * (m.last_purchase_at - m.first_purchase_at) / (m.order_count - 1)
+      and m.churn_state = 'at_risk' and m.last_purchase_at is not null
     order by m.lifetime_spend_fen desc, m.id desc
     limit ${LIMIT}`;
 

@@ -105,6 +105,23 @@ import {
   type GreetingSendResult,
 } from '@shared/schemas/greeting-send.schema';
 import { memberInviteOutputSchema, type MemberInviteOutput } from '@shared/schemas/member-invite.schema';
+import {
+  dashboardAssociatesSchema,
+  dashboardGreetingsSchema,
+  dashboardGrowthSchema,
+  dashboardSegmentsSchema,
+  type DashboardAssociates,
+  type DashboardGreetings,
+  type DashboardGrowth,
+  type DashboardSegments,
+} from '@shared/schemas/dashboard-charts.schema';
+import { dashboardMembersOutputSchema, type DashboardMembersOutput } from '@shared/schemas/dashboard-members.schema';
+import {
+  dataQualityReportSchema,
+  dataQualityRunOutputSchema,
+  type DataQualityReport,
+  type DataQualityRunOutput,
+} from '@shared/schemas/data-quality-report.schema';
 import { apiRequest } from './api-client';
 
 // One function per endpoint. Inputs are the already-validated outputs of the shared zod schemas
@@ -215,6 +232,21 @@ export const api = {
     apiRequest('GET', '/api/staff/greetings', { query: { memberId, templateId }, output: greetingCheckSchema }),
   sendGreeting: (input: GreetingSendInput): Promise<GreetingSendResult> =>
     apiRequest('POST', '/api/staff/greetings', { body: input, output: greetingSendResultSchema }),
+
+  // Console dashboards and the data quality report (issue 7).
+  dashboardGrowth: (months = 12): Promise<DashboardGrowth> =>
+    apiRequest('GET', '/api/console/dashboard-growth', { query: { months: String(months) }, output: dashboardGrowthSchema }),
+  dashboardSegments: (storeId?: string): Promise<DashboardSegments> =>
+    apiRequest('GET', '/api/console/dashboard-segments', { query: storeId ? { storeId } : {}, output: dashboardSegmentsSchema }),
+  dashboardGreetings: (days = 30): Promise<DashboardGreetings> =>
+    apiRequest('GET', '/api/console/dashboard-greetings', { query: { days: String(days) }, output: dashboardGreetingsSchema }),
+  dashboardAssociates: (storeId?: string): Promise<DashboardAssociates> =>
+    apiRequest('GET', '/api/console/dashboard-associates', { query: storeId ? { storeId } : {}, output: dashboardAssociatesSchema }),
+  dashboardMembers: (query: Record<string, string>): Promise<DashboardMembersOutput> =>
+    apiRequest('GET', '/api/console/dashboard-members', { query, output: dashboardMembersOutputSchema }),
+  dataQuality: (): Promise<DataQualityReport> => apiRequest('GET', '/api/console/data-quality', { output: dataQualityReportSchema }),
+  runDataQuality: (): Promise<DataQualityRunOutput> =>
+    apiRequest('POST', '/api/console/data-quality', { body: {}, output: dataQualityRunOutputSchema }),
 
   // Console sign-in by QR code: the browser issues and polls, a staff member's phone approves.
   consoleTicket: (): Promise<ConsoleTicketIssueOutput> =>

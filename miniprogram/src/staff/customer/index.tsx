@@ -7,6 +7,7 @@ import { Notice } from '../../components/notice';
 import { api } from '../../services/api';
 import { errorMessage, isApiError } from '../../services/api-client';
 import { formatDate, formatDateTime, formatFen, interactionKindLabels } from '../../lib/format';
+import { churnLabel, rfmClassLabel } from '../../lib/rfm-labels';
 import { GreetingForm } from './greeting-form';
 import { InteractionForm } from './interaction-form';
 import { TagEditor } from './tag-editor';
@@ -156,6 +157,18 @@ export default function CustomerPage() {
               <Text id='customer-spend'>
                 {formatFen(card.lifetimeSpendFen)}（{card.orderCount} 单）
               </Text>
+            </View>
+            <View className='row'>
+              <Text className='row__label'>客户价值</Text>
+              <Text id='customer-rfm'>
+                {card.rfm ? `${rfmClassLabel(card.rfm.rfmClass)} · R${card.rfm.r} F${card.rfm.f} M${card.rfm.m}` : '未购买'}
+                {card.tier ? ` · ${card.tier}` : ''}
+              </Text>
+              {card.churnState === 'at_risk' || card.churnState === 'lapsed' ? (
+                <Text id='customer-churn' className='chip customer-page__churn'>
+                  {churnLabel(card.churnState)}
+                </Text>
+              ) : null}
             </View>
             <View className='row'>
               <Text className='row__label'>最近购买</Text>

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import type { CustomerSort, CustomerSummary } from '@shared/schemas/customer-list.schema';
 import { formatDate, formatFen } from '../../lib/format';
+import { churnLabel, rfmClassLabel } from '../../lib/rfm-labels';
 
 type CustomerRowProps = { customer: CustomerSummary; sort?: CustomerSort; onOpen: () => void };
 
@@ -24,6 +25,10 @@ export function CustomerRow({ customer, sort, onOpen }: CustomerRowProps) {
       <View className='customer-row__main'>
         <Text className='customer-row__name'>{customer.name ?? '未填写姓名'}</Text>
         <Text className='customer-row__phone'>{customer.phoneMasked ?? '未绑定手机'}</Text>
+      </View>
+      <View className='customer-row__value'>
+        {customer.rfmClass ? <Text className='customer-row__rfm'>{rfmClassLabel(customer.rfmClass)}</Text> : null}
+        {customer.churnState === 'at_risk' ? <Text className='customer-row__churn'>{churnLabel(customer.churnState)}</Text> : null}
       </View>
       <View className='customer-row__meta'>
         <Text className='muted'>{customer.memberNo}</Text>

@@ -9,6 +9,7 @@ import {
   type CustomerSummary,
 } from '@shared/schemas/customer-list.schema';
 import type { TagTaxonomyOutput } from '@shared/schemas/member-tag.schema';
+import { CHURN_STATE_LABELS, RFM_CLASS_LABELS, RFM_CLASSES, type ChurnState, type RfmClass } from '@shared/domain/rfm';
 import { FieldError } from '../../components/field-error';
 import { Notice } from '../../components/notice';
 import { api } from '../../services/api';
@@ -32,7 +33,12 @@ type Query = {
   sort: CustomerSort;
   quick: QuickFilter | undefined;
   tagIds: string[];
+  rfmClass: RfmClass | undefined;
+  churn: ChurnState | undefined;
 };
+
+// The churn states an associate acts on (the others are the default of a list).
+const CHURN_CHIPS: ChurnState[] = ['at_risk', 'lapsed', 'one_time', 'active'];
 
 // The list's filter as the API's (and bulk tagging's) filter object.
 const filterOf = (query: Query) => ({
@@ -45,6 +51,8 @@ const filterOf = (query: Query) => ({
   ...(query.quick === 'never_contacted' ? { neverContacted: 'true' as const } : {}),
   ...(query.quick === 'lapsed_90' ? { purchasedBefore: daysFromToday(-90) } : {}),
   ...(query.quick === 'bought_30' ? { purchasedAfter: daysFromToday(-30) } : {}),
+  ...(query.rfmClass ? { rfmClass: query.rfmClass } : {}),
+  ...(query.churn ? { churn: query.churn } : {}),
 });
 
 // An associate's customers: mine or my stores', filtered the way associates think (tags by
@@ -52,7 +60,7 @@ const filterOf = (query: Query) => ({
 // a time ("load more" follows the server's cursor). A filtered list can be tagged in one go.
 export default function CustomersPage() {
   const [me, setMe] = useState<MeOutput | null>(null);
-  const [query, setQuery] = useState<Query>({ scope: 'store', storeId: undefined, q: undefined, sort: 'joined', quick: undefined, tagIds: [] });
+  const [query, setQuery] = useState<Query>({ scope: 'store', storeId: undefined, q: undefined, sort: 'joined', quick: undefined, tagIds: [], rfmClass: undefined, churn: undefined });
   const [search, setSearch] = useState('');
   const [items, setItems] = useState<CustomerSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -62,6 +70,7 @@ export default function CustomersPage() {
   const [searchError, setSearchError] = useState<string | undefined>(undefined);
   const [taxonomy, setTaxonomy] = useState<TagTaxonomyOutput | null>(null);
   const [showTags, setShowTags] = useState(false);
+  const [showRfm, setShowRfm] = useState(false);
   const [bulkOpen, setBulkOpen] = useState(false);
   const [bulkNote, setBulkNote] = useState<string | null>(null);
   const [bulkBusy, setBulkBusy] = useState(false);
@@ -147,7 +156,7 @@ export default function CustomersPage() {
     update({ tagIds: on ? query.tagIds.filter((t) => t !== tagId) : [...query.tagIds, tagId] });
   };
 
-  const filtered = query.quick !== undefined || query.tagIds.length > 0 || query.q !== undefined;
+  const filtered = query.quick !== undefined || query.tagIds.length > 0 || query.q !== undefined || query.rfmClass !== undefined || query.churn !== undefined;
 
   const bulkTag = async (tagId: string, tagName: string): Promise<void> => {
     if (bulkBusy) return;
@@ -272,7 +281,45 @@ export default function CustomersPage() {
         <Text id='filter-tags' className={`chip filter-chip${query.tagIds.length > 0 ? ' chip--on' : ''}`} onClick={() => setShowTags((v) => !v)}>
           标签{query.tagIds.length > 0 ? `(${query.tagIds.length})` : ''}
         </Text>
+        <Text
+          id='filter-rfm'
+          className={`chip filter-chip${query.rfmClass || query.churn ? ' chip--on' : ''}`}
+          onClick={() => setShowRfm((v) => !v)}
+        >
+          {query.rfmClass ? RFM_CLASS_LABELS[query.rfmClass] : query.churn ? CHURN_STATE_LABELS[query.churn] : '客户价值'}
+        </Text>
       </View>
+
+      {showRfm ? (
+        <View id='rfm-filter' className='card customers-page__tags'>
+          <Text className='muted'>RFM 分类（按本品牌全体顾客的最近购买、频次、金额五等分）</Text>
+          <View className='tag-group__tags'>
+            {RFM_CLASSES.map((c) => (
+              <Text
+                key={c}
+                id={`filter-rfm-${c}`}
+                className={`chip filter-tag${query.rfmClass === c ? ' chip--on' : ''}`}
+                onClick={() => update({ rfmClass: query.rfmClass === c ? undefined : c })}
+              >
+                {RFM_CLASS_LABELS[c]}
+              </Text>
+            ))}
+          </View>
+          <Text className='muted'>流失状态</Text>
+          <View className='tag-group__tags'>
+            {CHURN_CHIPS.map((c) => (
+              <Text
+                key={c}
+                id={`filter-churn-${c}`}
+                className={`chip filter-tag${query.churn === c ? ' chip--on' : ''}`}
+                onClick={() => update({ churn: query.churn === c ? undefined : c })}
+              >
+                {CHURN_STATE_LABELS[c]}
+              </Text>
+            ))}
+          </View>
+        </View>
+      ) : null}
 
       {showTags && taxonomy ? (
         <View id='tag-filter' className='card customers-page__tags'>
