@@ -4,13 +4,14 @@
 import { birthdayKeysOn } from '../../../shared/domain/birthday';
 import type { SegmentRules } from '../../../shared/schemas/greeting-campaign.schema';
 import type { Tx } from '../db';
+import { storeAnniversaryFilter, yearsExpression } from './brand-dates';
 import type { LengthRule } from './render';
 
 export type CampaignRow = {
   org_id: string;
   id: string;
   name: string;
-  kind: 'birthday' | 'holiday' | 'join_anniversary' | 'segment';
+  kind: 'birthday' | 'holiday' | 'join_anniversary' | 'store_anniversary' | 'segment';
   template_id: string;
   data: Record<string, string>;
   send_time: string;
@@ -18,6 +19,11 @@ export type CampaignRow = {
   holiday_key: string | null;
   segment: SegmentRules;
   scheduled_on: string | null;
+  // Recurrence of segment campaigns (20261201004000_greetings_brand_dates.sql); null = one-off.
+  repeat_every: 'week' | 'month' | null;
+  repeat_weekdays: number[] | null;
+  repeat_month_day: number | null;
+  repeat_until: string | null;
   budget_exempt: boolean;
   status: 'draft' | 'active' | 'paused' | 'done';
   created_at: Date;
@@ -59,6 +65,7 @@ const audienceFilter = (q: Tx, c: CampaignRow, occasionDate: string, timeZone: s
     return q`and m.birthday_calendar is not null and (${keys})`;
   }
   if (c.kind === 'holiday') return q``;
+  if (c.kind === 'store_anniversary') return storeAnniversaryFilter(q, c.org_id, occasionDate);
   if (c.kind === 'join_anniversary') {
     // Joined on this month and day in the brand's zone, in an earlier year; Feb 29 joiners are
     // greeted on Feb 28 in short years. No index: a daily pass over the org's members.
@@ -93,14 +100,14 @@ export type EvalOptions = {
 };
 
 /**
- * A CTE body `ev(member_id, member_name, store_name, reason)`, reason null = will receive.
+ * A CTE body `ev(member_id, member_name, store_name, years, reason)`, reason null = will receive.
  * Order of reasons = the first thing that stops the message.
  */
 export const evaluated = (q: Tx, o: EvalOptions) => {
   const c = o.campaign;
   const exempt = isBudgetExempt(c, o.settings);
   return q`
-    select m.id as member_id, m.name as member_name, st.name as store_name,
+    select m.id as member_id, m.name as member_name, st.name as store_name, ${yearsExpression(q, c.kind, o.occasionDate, o.settings.timeZone)} as years,
       case
         when m.deleted_at is not null then 'deleted'
         -- No account: never opened the mini-program, so WeChat has no openid to send to.
@@ -116,8 +123,9 @@ export const evaluated = (q: Tx, o: EvalOptions) => {
         ) >= ${o.settings.budgetMax} then 'frequency_budget'
         when ${o.quiet} then 'quiet_hours'
         when exists (
-          select 1 from jsonb_to_recordset(${q.json(o.lengthRules)}) as r(s int, n int, t int, mx int)
-          where r.s + r.n * char_length(coalesce(nullif(btrim(m.name), ''), '会员')) + r.t * char_length(coalesce(st.name, '')) > r.mx
+          select 1 from jsonb_to_recordset(${q.json(o.lengthRules)}) as r(s int, n int, t int, y int, mx int)
+          where r.s + r.n * char_length(coalesce(nullif(btrim(m.name), ''), '会员')) + r.t * char_length(coalesce(st.name, ''))
+            + coalesce(r.y, 0) * char_length(coalesce((${yearsExpression(q, c.kind, o.occasionDate, o.settings.timeZone)})::text, '')) > r.mx
         ) then 'invalid_template_data'
       end as reason
     from public.members m

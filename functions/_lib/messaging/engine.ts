@@ -12,8 +12,10 @@ import { holidayName, type HolidayKey } from '../../../shared/domain/holidays';
 import { checkTemplateValues } from '../../../shared/domain/wechat-keywords';
 import { withServiceTx, type Sql, type Tx } from '../db';
 import { evaluated, inQuietHours, isBudgetExempt, readSettings, type CampaignRow, type Settings } from './audience';
+import { campaignColumns } from './campaigns';
 import type { Channel } from './channel';
-import { localHHMM, occasionOn, type Occasion } from './occasions';
+import { yearsOf } from './brand-dates';
+import { campaignFinished, localHHMM, occasionsToPlan, type Occasion } from './occasions';
 import { lengthRules, renderData, templateProblem, type TemplateData } from './render';
 
 export type DryRun = {
@@ -37,8 +39,8 @@ export const dryRun = async (q: Tx, c: CampaignRow, occasion: Occasion, settings
   const quiet = inQuietHours(localHHMM(occasion.sendAt, settings.timeZone), settings);
   const ev = evaluated(q, { campaign: c, occasionDate: occasion.occasionDate, settings, quiet, lengthRules: lengthRules(c.data, { date: occasion.occasionDate, holiday: occasion.holidayName }) });
   const counts = await q<{ reason: string | null; n: number }[]>`with ev as (${ev}) select reason, count(*)::int as n from ev group by reason`;
-  const sample = await q<{ member_name: string | null; store_name: string | null }[]>`
-    with ev as (${ev}) select member_name, store_name from ev where reason is null limit 3`;
+  const sample = await q<{ member_name: string | null; store_name: string | null; years: number | null }[]>`
+    with ev as (${ev}) select member_name, store_name, years from ev where reason is null limit 3`;
   const skipped: Record<string, number> = {};
   let willReceive = 0;
   let audience = 0;
@@ -61,13 +63,17 @@ export const dryRun = async (q: Tx, c: CampaignRow, occasion: Occasion, settings
     preview: sample.map((m) => ({
       memberName: m.member_name ?? '会员',
       storeName: m.store_name,
-      data: renderData(c.data, { name: m.member_name, store: m.store_name, date: occasion.occasionDate, holiday: occasion.holidayName }),
+      data: renderData(c.data, { name: m.member_name, store: m.store_name, date: occasion.occasionDate, holiday: occasion.holidayName, years: m.years }),
     })),
   };
 };
 
-/** Plans one occasion of one campaign into the outbox. Idempotent; returns rows newly queued. */
-export const planOccasion = async (q: Tx, c: CampaignRow, occasion: Occasion, settings: Settings): Promise<number> => {
+/**
+ * Plans one occasion of one campaign into the outbox. Idempotent; returns rows newly queued.
+ * `reconsiderSkipped`: members skipped earlier (e.g. no credit yet) are queued when they now
+ * qualify; off for a past occurrence planned on its grace day, which only fills in what is missing.
+ */
+export const planOccasion = async (q: Tx, c: CampaignRow, occasion: Occasion, settings: Settings, opts: { reconsiderSkipped?: boolean } = {}): Promise<number> => {
   const problem = templateProblem(c.data, await templateKeys(q, c.org_id, c.template_id));
   if (problem) return 0;
   const ev = evaluated(q, { campaign: c, occasionDate: occasion.occasionDate, settings, quiet: false, lengthRules: lengthRules(c.data, { date: occasion.occasionDate, holiday: occasion.holidayName }) });
@@ -80,7 +86,7 @@ export const planOccasion = async (q: Tx, c: CampaignRow, occasion: Occasion, se
     from ev
     on conflict (org_id, member_id, occasion_key, occasion_date, channel) do update
       set status = 'queued', reason = null, not_before = excluded.not_before, updated_at = now()
-      where g.status = 'skipped' and excluded.status = 'queued'
+      where g.status = 'skipped' and excluded.status = 'queued' and ${opts.reconsiderSkipped ?? true}
     returning g.id::text as id, g.status`;
   return rows.filter((r) => r.status === 'queued').length;
 };
@@ -88,20 +94,20 @@ export const planOccasion = async (q: Tx, c: CampaignRow, occasion: Occasion, se
 /** Plans every active campaign's occasion of the local day (cron). Safe to run any number of times. */
 export const planDue = async (sql: Sql, now: Date = new Date()): Promise<{ campaigns: number; queued: number }> => {
   const campaigns = await withServiceTx(sql, (tx) => tx<CampaignRow[]>`
-    select c.*, c.scheduled_on::text as scheduled_on from public.greeting_campaigns c where c.status = 'active' order by c.org_id, c.id`);
+    select ${campaignColumns(tx)} from public.greeting_campaigns c where c.status = 'active' order by c.org_id, c.id`);
   let queued = 0;
   let planned = 0;
   for (const c of campaigns) {
     await withServiceTx(sql, async (tx) => {
       const settings = await readSettings(tx, c.org_id);
       const today = localDate(now, settings.timeZone);
-      const occasion = occasionOn(c, today, settings.timeZone);
-      if (occasion) {
+      // Each occurrence of a recurring campaign is its own occasion date: its own outbox keys.
+      for (const occasion of occasionsToPlan(c, today, settings.timeZone)) {
         planned += 1;
-        queued += await planOccasion(tx, c, occasion, settings);
+        queued += await planOccasion(tx, c, occasion, settings, { reconsiderSkipped: occasion.sendDate === today });
       }
-      // A one-off campaign is done once its day (and the grace day) has passed.
-      if (c.kind === 'segment' && c.scheduled_on && c.scheduled_on < today && !occasion) {
+      // A segment campaign is done once its last occurrence (and that one's grace day) has passed.
+      if (campaignFinished(c, today)) {
         await tx`update public.greeting_campaigns set status = 'done' where org_id = ${c.org_id} and id = ${c.id} and status = 'active'`;
       }
     });
@@ -174,8 +180,9 @@ const claimBatch = async (sql: Sql, token: string, batchSize: number, now: Date,
       }
       // Serialise decisions per member (budget) across concurrent dispatchers until commit.
       await tx`select pg_advisory_xact_lock(hashtextextended(${`greeting:${r.org_id}:${r.member_id}`}, 0))`;
-      const [m] = await tx<{ deleted: boolean; openid: string | null; name: string | null; store: string | null; granted: boolean | null; credits: number | null; used: number; external_id: string; page: string | null; active: boolean; c_data: TemplateData | null; holiday_key: string | null }[]>`
+      const [m] = await tx<{ deleted: boolean; openid: string | null; name: string | null; store: string | null; granted: boolean | null; credits: number | null; used: number; external_id: string; page: string | null; active: boolean; c_data: TemplateData | null; holiday_key: string | null; c_kind: CampaignRow['kind'] | null; store_opened_on: string | null; joined_at: Date }[]>`
         select m.deleted_at is not null as deleted, a.wx_openid as openid, m.name, st.name as store,
+          c.kind as c_kind, st.opened_on::text as store_opened_on, m.joined_at,
           (select cn.granted from public.consents cn where cn.org_id = m.org_id and cn.member_id = m.id and cn.purpose = 'marketing'
              and cn.channel in ('all', 'wechat_subscribe') order by cn.created_at desc, cn.id desc limit 1) as granted,
           (select sc.credits from public.subscription_credits sc where sc.org_id = m.org_id and sc.member_id = m.id and sc.template_id = ${r.template_id}) as credits,
@@ -191,7 +198,8 @@ const claimBatch = async (sql: Sql, token: string, batchSize: number, now: Date,
         where m.org_id = ${r.org_id} and m.id = ${r.member_id}`;
       const template = (r.data ?? m?.c_data ?? {}) as TemplateData;
       const holiday = m?.holiday_key ? holidayName(m.holiday_key as HolidayKey) : null;
-      const data = renderData(template, { name: m?.name ?? null, store: m?.store ?? null, date: r.occasion_date, holiday });
+      const years = m ? yearsOf(m.c_kind, r.occasion_date, { storeOpenedOn: m.store_opened_on, joinedAt: m.joined_at, timeZone: settings.timeZone }) : null;
+      const data = renderData(template, { name: m?.name ?? null, store: m?.store ?? null, date: r.occasion_date, holiday, years });
       const reason = !m
         ? 'deleted'
         : m.deleted
