@@ -96,15 +96,3 @@ export function nextAnniversary(since: string, from: string): { date: string; ye
   }
   throw new RangeError('no next anniversary');
 }
-
-const WEEKDAY_NAMES = ['一', '二', '三', '四', '五', '六', '日'] as const;
-
-/** How the console describes a schedule: 每周一、四 / 每月 31 日（小月为月末）… */
-export function describeRecurrence(r: Recurrence | null): string {
-  if (!r) return '一次';
-  if (r.every === 'week') {
-    const days = [...r.weekdays].sort((x, y) => x - y).map((d) => WEEKDAY_NAMES[d - 1]);
-    return `每周${days.join('、')}`;
-  }
-  return r.day >= 29 ? `每月 ${r.day} 日（没有这一天的月份在月末）` : `每月 ${r.day} 日`;
-}

@@ -1,7 +1,6 @@
 import { localDate } from '../../shared/domain/birthday';
 import {
   anniversaryYears,
-  describeRecurrence,
   isOccurrence,
   isoWeekday,
   monthlyDayIn,
@@ -116,15 +115,6 @@ describe('anniversaries (stores opening, members joining)', () => {
   ])('next anniversary of %s from %s', (since, from, expected) => {
     expect(nextAnniversary(since, from)).toEqual(expected);
   });
-});
-
-test.each([
-  [null, '一次'],
-  [{ every: 'week' as const, weekdays: [4, 1] as Array<1 | 4> }, '每周一、四'],
-  [{ every: 'month' as const, day: 31 }, '每月 31 日（没有这一天的月份在月末）'],
-  [{ every: 'month' as const, day: 5 }, '每月 5 日'],
-])('describeRecurrence(%j) = %s', (r, text) => {
-  expect(describeRecurrence(r)).toBe(text);
 });
 
 // ---------------------------------------------------------------------------------------------
