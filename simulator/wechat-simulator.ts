@@ -168,6 +168,12 @@ const devSubscribeBody = z.object({
   templateId: z.string().min(1),
   count: z.number().int().positive().max(1000).optional(),
 });
+const devSubscribeManyBody = z.object({
+  appid: z.string().min(1),
+  templateId: z.string().min(1),
+  openids: z.array(z.string().min(1)).min(1).max(100_000),
+  count: z.number().int().positive().max(1000).optional(),
+});
 const devContentRulesBody = z.object({
   rules: z.array(z.object({ word: z.string().min(1), suggest: z.enum(['risky', 'review']), label: z.number().int() })).max(1000),
 });
@@ -561,6 +567,12 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
       case 'POST /dev/faults':
         simulator.injectFault(await devJson(req, devFaultBody));
         return { status: 200, body: { ok: true } };
+      case 'POST /dev/subscribe-many': {
+        // Many users tapped "allow" (benches): one request instead of one per user.
+        const b = await devJson(req, devSubscribeManyBody);
+        for (const openid of b.openids) simulator.grantSubscription({ appid: b.appid, openid, templateId: b.templateId, count: b.count ?? 1 });
+        return { status: 200, body: { granted: b.openids.length } };
+      }
       case 'POST /dev/content-rules':
         simulator.setContentRules((await devJson(req, devContentRulesBody)).rules);
         return { status: 200, body: { ok: true } };

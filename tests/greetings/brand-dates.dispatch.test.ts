@@ -1,6 +1,7 @@
 import { wechatSubscribeChannel } from '../../functions/_lib/messaging/channel';
 import { campaignStats, dispatch, dryRun, planDue } from '../../functions/_lib/messaging/engine';
-import { readSettings, type CampaignRow } from '../../functions/_lib/messaging/audience';
+import { evaluated, readSettings, type CampaignRow } from '../../functions/_lib/messaging/audience';
+import { lengthRules } from '../../functions/_lib/messaging/render';
 import { campaignColumns } from '../../functions/_lib/messaging/campaigns';
 import { occasionAt } from '../../functions/_lib/messaging/occasions';
 import { withServiceTx } from '../../functions/_lib/db';
@@ -197,5 +198,66 @@ describe('recurring segment campaigns', () => {
     // … but the next Monday's occurrence reaches them.
     await runCron(at('2026-12-14'));
     expect(perMember()[w.members[2]!.openid ?? '']).toBe(1);
+  });
+});
+
+describe('one batch, several occasions of one member', () => {
+  test('two campaigns the same day: one credit is spent once, the budget counts both', async () => {
+    const w = await buildGreetingsWorld(db.sql, sim, [{ name: '一次额度', dbCredits: 1, simCredits: 5 }, { name: '两次额度', dbCredits: 3, simCredits: 5 }]);
+    // 两次额度 already got one message this week: room for one more (budget 2 per 7 days).
+    await db.sql`insert into public.greeting_sends (org_id, member_id, occasion_key, occasion_date, template_id, status, claimed_at)
+      values (${w.orgId}, ${w.members[1]!.id}, 'other:x', '2026-12-05', ${w.templateId}, 'sent', ${at('2026-12-05')})`;
+    for (let i = 0; i < 3; i++) await createCampaign(w, { kind: 'segment', scheduledOn: '2026-12-07' });
+    await planDue(db.sql, at('2026-12-07', '09:30'));
+    const r = await dispatch(db.sql, { channel: wechatSubscribeChannel(simClient(sim)), now: () => at('2026-12-07'), batchSize: 50 });
+    expect(r).toMatchObject({ claimed: 2, sent: 2, skipped: 4 });
+    expectEach(w, 2, 1);
+    expect(await statusCounts(db.sql, w.orgId)).toEqual({ sent: 3, 'skipped:frequency_budget': 2, 'skipped:no_credit': 2 });
+    const credits = await db.sql<{ credits: number }[]>`select credits from public.subscription_credits where org_id = ${w.orgId} order by credits`;
+    expect(credits.map((c) => c.credits)).toEqual([0, 2]);
+  });
+});
+
+describe('the two eligibility shapes give the same answers', () => {
+  test('per member and set-based: every member, the same reason', async () => {
+    const w = await buildGreetingsWorld(db.sql, sim, [
+      ...members(3),
+      { name: '撤回', consent: 'withdrawn' },
+      { name: '未同意', consent: 'none' },
+      { name: '没订阅', dbCredits: 0 },
+      { name: '已注销', deleted: true },
+      { name: '没账号', account: false },
+      { name: '频次满' },
+      { name: '这是一个特别特别长的会员名字' },
+    ]);
+    const id = await createCampaign(w, { kind: 'segment', scheduledOn: '2026-12-07', data: { thing1: '{name}您好，上新了', name2: '{name}', date3: '{date}' } });
+    // Two recent sends use up 频次满's budget; an exempt one and an old one do not count.
+    const capped = w.members[8]!.id;
+    for (const [key, exempt, days] of [['a', false, 1], ['b', false, 2], ['c', true, 1], ['d', false, 30]] as const) {
+      await db.sql`insert into public.greeting_sends (org_id, member_id, occasion_key, occasion_date, template_id, status, budget_exempt, claimed_at)
+        values (${w.orgId}, ${capped}, ${`other:${key}`}, '2026-12-01', ${w.templateId}, 'sent', ${exempt}, now() - make_interval(days => ${days}))`;
+    }
+    const c = await loadRow(id);
+    const reasons = async (strategy: 'per_member' | 'set_based') =>
+      withServiceTx(db.sql, async (tx) => {
+        const settings = await readSettings(tx, w.orgId);
+        const ev = evaluated(tx, { campaign: c, occasionDate: '2026-12-07', settings, quiet: false, strategy, lengthRules: lengthRules(c.data, { date: '2026-12-07' }) });
+        const rows = await tx<{ member_name: string; reason: string | null }[]>`with ev as (${ev}) select member_name, reason from ev order by member_name`;
+        return Object.fromEntries(rows.map((r) => [r.member_name, r.reason]));
+      });
+    const perMember = await reasons('per_member');
+    expect(perMember).toEqual({
+      会员甲: null,
+      会员乙: null,
+      会员丙: null,
+      撤回: 'consent_withdrawn',
+      未同意: 'no_consent',
+      没订阅: 'no_credit',
+      已注销: 'deleted',
+      没账号: 'no_openid',
+      频次满: 'frequency_budget',
+      这是一个特别特别长的会员名字: 'invalid_template_data',
+    });
+    expect(await reasons('set_based')).toEqual(perMember);
   });
 });

@@ -5,6 +5,7 @@ import { birthdayKeysOn } from '../../../shared/domain/birthday';
 import type { SegmentRules } from '../../../shared/schemas/greeting-campaign.schema';
 import type { Tx } from '../db';
 import { storeAnniversaryFilter, yearsExpression } from './brand-dates';
+import { eligibilityParts, type EligibilityStrategy } from './eligibility';
 import type { LengthRule } from './render';
 
 export type CampaignRow = {
@@ -97,6 +98,8 @@ export type EvalOptions = {
   lengthRules: LengthRule[];
   // Dry run only: the send time falls in quiet hours, so everyone would be deferred.
   quiet: boolean;
+  // How consent, credit and budget are read (eligibility.ts); per member when not given.
+  strategy?: EligibilityStrategy;
 };
 
 /**
@@ -106,6 +109,7 @@ export type EvalOptions = {
 export const evaluated = (q: Tx, o: EvalOptions) => {
   const c = o.campaign;
   const exempt = isBudgetExempt(c, o.settings);
+  const e = eligibilityParts(q, c, o.settings, o.strategy ?? 'per_member', !exempt);
   return q`
     select m.id as member_id, m.name as member_name, st.name as store_name, ${yearsExpression(q, c.kind, o.occasionDate, o.settings.timeZone)} as years,
       case
@@ -114,26 +118,21 @@ export const evaluated = (q: Tx, o: EvalOptions) => {
         when m.account_id is null then 'no_openid'
         when cs.granted is null then 'no_consent'
         when not cs.granted then 'consent_withdrawn'
-        when coalesce((select sc.credits from public.subscription_credits sc
-          where sc.org_id = m.org_id and sc.member_id = m.id and sc.template_id = ${c.template_id}), 0) < 1 then 'no_credit'
-        when ${!exempt} and (
-          select count(*) from public.greeting_sends s
-          where s.org_id = m.org_id and s.member_id = m.id and s.status in ('claimed', 'sending', 'sent', 'unknown')
-            and not s.budget_exempt and s.claimed_at > now() - make_interval(days => ${o.settings.budgetDays})
-        ) >= ${o.settings.budgetMax} then 'frequency_budget'
+        when ${e.credits} < 1 then 'no_credit'
+        when ${!exempt} and ${e.used} >= ${o.settings.budgetMax} then 'frequency_budget'
         when ${o.quiet} then 'quiet_hours'
-        when exists (
+        ${
+          o.lengthRules.length > 0
+            ? q`when exists (
           select 1 from jsonb_to_recordset(${q.json(o.lengthRules)}) as r(s int, n int, t int, y int, mx int)
           where r.s + r.n * char_length(coalesce(nullif(btrim(m.name), ''), '会员')) + r.t * char_length(coalesce(st.name, ''))
             + coalesce(r.y, 0) * char_length(coalesce((${yearsExpression(q, c.kind, o.occasionDate, o.settings.timeZone)})::text, '')) > r.mx
-        ) then 'invalid_template_data'
+        ) then 'invalid_template_data'`
+            : q``
+        }
       end as reason
     from public.members m
     left join public.stores st on st.org_id = m.org_id and st.id = m.store_id
-    left join lateral (
-      select cn.granted from public.consents cn
-      where cn.org_id = m.org_id and cn.member_id = m.id and cn.purpose = 'marketing' and cn.channel in ('all', 'wechat_subscribe')
-      order by cn.created_at desc, cn.id desc limit 1
-    ) cs on true
+    ${e.joins}
     where m.org_id = ${c.org_id} ${audienceFilter(q, c, o.occasionDate, o.settings.timeZone)}`;
 };
