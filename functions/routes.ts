@@ -11,6 +11,7 @@ import consoleGreetings from './api/console/greetings';
 import consoleGreetingsDryRun from './api/console/greetings-dry-run';
 import consoleGreetingsLaunch from './api/console/greetings-launch';
 import consoleGreetingsStats from './api/console/greetings-stats';
+import consoleStores from './api/console/stores';
 import cronGreetingsDispatch from './api/cron/greetings-dispatch';
 import cronGreetingsPlan from './api/cron/greetings-plan';
 import cronRfmRefresh from './api/cron/rfm-refresh';
@@ -69,6 +70,7 @@ export const routes: Record<string, RouteHandler> = {
   '/api/console/greetings-dry-run': consoleGreetingsDryRun,
   '/api/console/greetings-launch': consoleGreetingsLaunch,
   '/api/console/greetings-stats': consoleGreetingsStats,
+  '/api/console/stores': consoleStores,
   '/api/cron/greetings-dispatch': cronGreetingsDispatch,
   '/api/cron/greetings-plan': cronGreetingsPlan,
   '/api/cron/rfm-refresh': cronRfmRefresh,

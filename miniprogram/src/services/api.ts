@@ -122,6 +122,13 @@ import {
   type DataQualityReport,
   type DataQualityRunOutput,
 } from '@shared/schemas/data-quality-report.schema';
+import {
+  storeAdminItemSchema,
+  storeListOutputSchema,
+  type StoreAdminItem,
+  type StoreListOutput,
+  type StoreOpeningDateInput,
+} from '@shared/schemas/store-admin.schema';
 import { apiRequest } from './api-client';
 
 // One function per endpoint. Inputs are the already-validated outputs of the shared zod schemas
@@ -222,12 +229,16 @@ export const api = {
   greetings: (): Promise<GreetingOverview> => apiRequest('GET', '/api/console/greetings', { output: greetingOverviewSchema }),
   createGreeting: (input: z.input<typeof greetingCampaignCreateSchema>): Promise<GreetingCampaign> =>
     apiRequest('POST', '/api/console/greetings', { body: input, output: greetingCampaignSchema }),
-  greetingDryRun: (campaignId: string): Promise<GreetingDryRun> =>
-    apiRequest('POST', '/api/console/greetings-dry-run', { body: { campaignId }, output: greetingDryRunSchema }),
+  greetingDryRun: (campaignId: string, occasionDate?: string): Promise<GreetingDryRun> =>
+    apiRequest('POST', '/api/console/greetings-dry-run', { body: { campaignId, ...(occasionDate ? { occasionDate } : {}) }, output: greetingDryRunSchema }),
   launchGreeting: (campaignId: string): Promise<GreetingCampaign> =>
     apiRequest('POST', '/api/console/greetings-launch', { body: { campaignId }, output: greetingCampaignSchema }),
   greetingStats: (campaignId: string): Promise<GreetingStats> =>
     apiRequest('GET', '/api/console/greetings-stats', { query: { campaignId }, output: greetingStatsSchema }),
+  // Stores (console): opening dates for store anniversaries, set by admins.
+  stores: (): Promise<StoreListOutput> => apiRequest('GET', '/api/console/stores', { output: storeListOutputSchema }),
+  setStoreOpeningDate: (input: StoreOpeningDateInput): Promise<StoreAdminItem> =>
+    apiRequest('POST', '/api/console/stores', { body: input, output: storeAdminItemSchema }),
   greetingCheck: (memberId: string, templateId: string): Promise<GreetingCheck> =>
     apiRequest('GET', '/api/staff/greetings', { query: { memberId, templateId }, output: greetingCheckSchema }),
   sendGreeting: (input: GreetingSendInput): Promise<GreetingSendResult> =>
