@@ -102,3 +102,21 @@ export const mappingProblems = (kind: ImportKind, mapping: ColumnMapping): { pat
   }
   return problems;
 };
+
+export type ImportOutcome = 'accepted' | 'fixed' | 'merged' | 'unchanged' | 'conflict' | 'rejected';
+export const OUTCOME_LABELS: Record<ImportOutcome, string> = {
+  accepted: '已接受',
+  fixed: '已修正',
+  merged: '已合并',
+  unchanged: '无变化',
+  conflict: '待合并',
+  rejected: '已拒绝',
+};
+export type IdentityRule = 'unionid' | 'openid' | 'phone' | 'pos' | 'file';
+export const RULE_LABELS: Record<IdentityRule, string> = {
+  unionid: 'unionid',
+  openid: 'openid',
+  phone: '手机号',
+  pos: '会员卡号',
+  file: '同一文件的前一行',
+};
