@@ -67,13 +67,33 @@ export const parseDate = (raw: string): DateResult => {
   return { ok: false, reason: `无法识别的日期“${raw.trim().slice(0, 20)}”` };
 };
 
+// The zone's offset (ms) at a wall-clock date and hour. Intl is the slow part of converting a
+// million timestamps, so a zone whose offset is the same in January and July of a year (no
+// daylight saving: Asia/Shanghai) is computed once per year, other zones once per date and hour.
+const offsets = new Map<string, number>();
+const offsetAt = (timeZone: string, date: string, hour: number): number => {
+  const key = `${timeZone}|${date}|${hour}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    off = zonedTimeToUtc(date, `${pad(hour)}:00`, timeZone).getTime() - Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10), hour);
+    if (offsets.size > 200_000) offsets.clear();
+    offsets.set(key, off);
+  }
+  return off;
+};
+const zoneOffset = (timeZone: string, date: string, hour: number): number => {
+  const year = date.slice(0, 4);
+  const jan = offsetAt(timeZone, `${year}-01-15`, 12);
+  return jan === offsetAt(timeZone, `${year}-07-15`, 12) ? jan : offsetAt(timeZone, date, hour);
+};
+
 // A date or date-time in the brand's zone → the instant (ISO, UTC).
 export const parseInstant = (raw: string, timeZone: string): { ok: true; iso: string; fixes: string[] } | { ok: false; reason: string } => {
   const r = parseDate(raw);
   if (!r.ok) return r;
   const p = r.value;
-  const at = zonedTimeToUtc(isoDate(p), `${pad(p.hour)}:${pad(p.minute)}`, timeZone).getTime() + p.second * 1000;
-  return { ok: true, iso: new Date(at).toISOString(), fixes: r.fixes };
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return { ok: true, iso: new Date(wall + zoneOffset(timeZone, isoDate(p), p.hour)).toISOString(), fixes: r.fixes };
 };
 
 // Birthdays ----------------------------------------------------------------------------------
@@ -160,7 +180,7 @@ export const parseBirthday = (raw: string, options: { calendar: BirthdayCalendar
       if (leapMonth && leap !== month) return { ok: false, reason: leap ? `农历${year}年的闰月是${leap}月，没有闰${month}月` : `农历${year}年没有闰月` };
       const days = lunarMonthDays(year, month, leapMonth);
       if (day > days) return { ok: false, reason: `农历${year}年${leapMonth ? '闰' : ''}${month}月只有${days}天` };
-      if (lunarToSolar(year, month, day, leapMonth) > options.today) return { ok: false, reason: '生日不能在未来' };
+      if (year >= Number(options.today.slice(0, 4)) - 1 && lunarToSolar(year, month, day, leapMonth) > options.today) return { ok: false, reason: '生日不能在未来' };
     }
   }
   return { ok: true, value: { calendar, year, month, day, leapMonth }, fixes };
