@@ -3,6 +3,7 @@ import type { StartedApp } from '../server/start-app';
 import type { ScaleLogin } from './scale-config';
 import { dashboardsJob } from './jobs/dashboards.bench';
 import { greetingsJob } from './jobs/greetings.bench';
+import { importBenchJob } from './jobs/import.bench';
 
 // Measurements that are not one person's HTTP request: jobs (an import, an RFM refresh, a
 // day's greeting plan, dispatch throughput) and requests whose floor is a hand-written query
@@ -39,4 +40,4 @@ export type BenchJob = {
   run: (ctx: BenchJobContext) => Promise<BenchJobRow[]>;
 };
 
-export const jobs: BenchJob[] = [dashboardsJob, greetingsJob];
+export const jobs: BenchJob[] = [dashboardsJob, greetingsJob, importBenchJob];
