@@ -4,6 +4,7 @@ import type { ScaleLogin } from './scale-config';
 import { dashboardsJob } from './jobs/dashboards.bench';
 import { greetingsJob } from './jobs/greetings.bench';
 import { importBenchJob } from './jobs/import.bench';
+import { rfmJob } from './jobs/rfm.bench';
 
 // Measurements that are not one person's HTTP request: jobs (an import, an RFM refresh, a
 // day's greeting plan, dispatch throughput) and requests whose floor is a hand-written query
@@ -40,4 +41,4 @@ export type BenchJob = {
   run: (ctx: BenchJobContext) => Promise<BenchJobRow[]>;
 };
 
-export const jobs: BenchJob[] = [dashboardsJob, greetingsJob, importBenchJob];
+export const jobs: BenchJob[] = [rfmJob, dashboardsJob, greetingsJob, importBenchJob];
