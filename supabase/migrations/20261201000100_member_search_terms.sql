@@ -19,11 +19,16 @@ create table public.member_search_terms (
   member_id uuid not null,
   term text not null check (char_length(term) between 1 and 2),
   store_id uuid,
+  -- The member's join time: the list's default order, so a fragment's page is read in order.
+  joined_at timestamptz not null,
   primary key (org_id, member_id, term),
   foreign key (org_id, member_id) references public.members (org_id, id) on delete cascade
 );
--- A fragment's members, in the org or in one store (index-only with the visibility map).
-create index member_search_terms_term_idx on public.member_search_terms (org_id, term, store_id, member_id);
+-- A fragment's members in one store, newest first, and in the whole org (operators): the
+-- list's default order (joined_at desc, id desc), so the first page of 王 in a store of 37 k
+-- members is its first 21 index entries, not a sort of the ~2,600 who have 王 in their name.
+create index member_search_terms_store_idx on public.member_search_terms (org_id, term, store_id, joined_at desc, member_id desc);
+create index member_search_terms_org_idx on public.member_search_terms (org_id, term, joined_at desc, member_id desc);
 
 -- Comments --------------------------------------------------------------------------------------
 
@@ -60,8 +65,8 @@ declare
 begin
   delete from public.member_search_terms t
   where t.org_id = p_org and (p_members is null or t.member_id = any (p_members));
-  insert into public.member_search_terms (org_id, member_id, term, store_id)
-  select m.org_id, m.id, term, m.store_id
+  insert into public.member_search_terms (org_id, member_id, term, store_id, joined_at)
+  select m.org_id, m.id, term, m.store_id, m.joined_at
   from public.members m, unnest(private.name_search_terms(m.name)) as term
   where m.org_id = p_org and m.deleted_at is null and m.name is not null
     and (p_members is null or m.id = any (p_members));
@@ -77,8 +82,8 @@ create or replace function private.members_search_terms_after_insert() returns t
   language plpgsql security definer set search_path = ''
 as $$
 begin
-  insert into public.member_search_terms (org_id, member_id, term, store_id)
-  select n.org_id, n.id, term, n.store_id
+  insert into public.member_search_terms (org_id, member_id, term, store_id, joined_at)
+  select n.org_id, n.id, term, n.store_id, n.joined_at
   from new_rows n, unnest(private.name_search_terms(n.name)) as term
   where n.deleted_at is null and n.name is not null
   on conflict do nothing;
@@ -97,15 +102,15 @@ as $$
 begin
   delete from public.member_search_terms t where t.org_id = new.org_id and t.member_id = new.id;
   if new.deleted_at is null and new.name is not null then
-    insert into public.member_search_terms (org_id, member_id, term, store_id)
-    select new.org_id, new.id, term, new.store_id from unnest(private.name_search_terms(new.name)) as term;
+    insert into public.member_search_terms (org_id, member_id, term, store_id, joined_at)
+    select new.org_id, new.id, term, new.store_id, new.joined_at from unnest(private.name_search_terms(new.name)) as term;
   end if;
   return null;
 end
 $$;
-create trigger members_search_terms_upd after update of name, store_id, deleted_at on public.members
+create trigger members_search_terms_upd after update of name, store_id, deleted_at, joined_at on public.members
   for each row when (old.name is distinct from new.name or old.store_id is distinct from new.store_id
-                     or old.deleted_at is distinct from new.deleted_at)
+                     or old.deleted_at is distinct from new.deleted_at or old.joined_at is distinct from new.joined_at)
   execute function private.members_search_terms_after_update();
 
 -- Backfill for databases that already hold members.

@@ -29,3 +29,14 @@ create policy "Staff can tag members they can see"
   );
 
 grant insert (store_id) on public.member_tags to authenticated;
+
+-- 2. Today's birthdays of one associate or one store ------------------------------------------
+--
+-- The to-do list's birthdays are a week of (calendar, month, day, leap) keys of the caller's
+-- customers. members_birthday_key_idx is org-wide: at 1 M members a week is ~19,000 rows read
+-- to keep the ~20 of one associate. Keyed by associate (scope mine) and by store (scope store)
+-- first, a week is a few index ranges of the rows actually wanted.
+create index members_associate_birthday_idx on public.members
+  (org_id, associate_id, birthday_calendar, birth_month, birth_day, birth_leap_month) where deleted_at is null and birthday_calendar is not null;
+create index members_store_birthday_idx on public.members
+  (org_id, store_id, birthday_calendar, birth_month, birth_day, birth_leap_month) where deleted_at is null and birthday_calendar is not null;

@@ -54,21 +54,37 @@ export const nameFragment = (q: string): { term: string; rest: string | null } =
   const folded = Array.from(q.toLowerCase().replace(/\s+/g, ''));
   return { term: folded.slice(0, 2).join(''), rest: folded.length > 2 ? folded.join('') : null };
 };
-const searchFilter = (tx: Tx, q: string | undefined, scope: Scope) => {
-  if (!q) return tx``;
-  if (/^\d{4}$/.test(q)) return tx`and m.phone_last4 = ${q}`;
-  if (/^\d{5,}$/.test(q)) return tx`and m.member_no = ${q}`;
+// `ordered`: the list in its default order (joined_at desc, id desc) joins the fragment's rows
+// instead of testing membership, so the planner can read the (org, term, store, joined_at)
+// index in the list's order and stop after one page (the join's equalities put t.joined_at /
+// t.member_id in the same equivalence class as the ORDER BY's m.joined_at / m.id). A member has
+// at most one row per term, so the join never repeats a member.
+type Search = { join: PendingQuery<PgRow[]>; where: PendingQuery<PgRow[]>; joined: boolean };
+const searchFilter = (tx: Tx, q: string | undefined, scope: Scope, ordered: boolean): Search => {
+  const plain = (where: PendingQuery<PgRow[]>): Search => ({ join: tx``, where, joined: false });
+  if (!q) return plain(tx``);
+  if (/^\d{4}$/.test(q)) return plain(tx`and m.phone_last4 = ${q}`);
+  if (/^\d{5,}$/.test(q)) return plain(tx`and m.member_no = ${q}`);
   if (/^[a-zA-Z]+$/.test(q)) {
     const p = q.toLowerCase();
-    return tx`and (m.name_initials ^@ ${p} or m.name_pinyin ^@ ${p})`;
+    return plain(tx`and (m.name_initials ^@ ${p} or m.name_pinyin ^@ ${p})`);
   }
   const { term, rest } = nameFragment(q);
   // "My customers" live in my stores: read those stores' slice of the fragment.
   const termScope = typeof scope === 'object' && 'owner' in scope ? 'myStores' : scope;
-  return tx`and m.id in (
+  const longer = rest ? tx`and strpos(regexp_replace(lower(m.name), '\s+', '', 'g'), ${rest}) > 0` : tx``;
+  if (ordered) {
+    return {
+      join: tx`join public.member_search_terms t on t.org_id = m.org_id and t.member_id = m.id and t.joined_at = m.joined_at
+        and t.term = ${term} ${storeFilter(tx, 't', termScope)}`,
+      where: longer,
+      joined: true,
+    };
+  }
+  return plain(tx`and m.id in (
       select t.member_id from public.member_search_terms t
       where t.org_id = (select private.jwt_org_id()) and t.term = ${term} ${storeFilter(tx, 't', termScope)})
-    ${rest ? tx`and strpos(regexp_replace(lower(m.name), '\s+', '', 'g'), ${rest}) > 0` : tx``}`;
+    ${longer}`);
 };
 
 // Which members: my own customers, one store, the caller's stores, or (operators and admins,
@@ -159,7 +175,13 @@ export const resolveScope = (filter: Pick<CustomerFilter, 'scope' | 'storeId'>, 
 
 // The WHERE clause (after `m.org_id = … and m.deleted_at is null`) of a filter: shared by the
 // list and bulk tagging, so "tag everyone in this list" tags exactly the list.
-export const customerWhere = async (tx: Tx, filter: CustomerFilter, staff: { staffId: string; role: string }): Promise<Fragment> => {
+export type CustomerWhere = Fragment & { join: PendingQuery<PgRow[]>; joinedTerms: boolean };
+export const customerWhere = async (
+  tx: Tx,
+  filter: CustomerFilter,
+  staff: { staffId: string; role: string },
+  opts: { orderedByJoined?: boolean } = {},
+): Promise<CustomerWhere> => {
   let scope = resolveScope(filter, staff);
   if (filter.purchasedAfter && filter.purchasedBefore && filter.purchasedAfter >= filter.purchasedBefore) {
     throw invalid('purchasedBefore', 'must be after purchasedAfter');
@@ -179,11 +201,14 @@ export const customerWhere = async (tx: Tx, filter: CustomerFilter, staff: { sta
     if (ids.length === 1 && ids[0] && splitTagIds(filter.tagIds).length === 0) scope = { storeId: ids[0] };
   }
   const tags = await tagFilter(tx, splitTagIds(filter.tagIds), scope);
+  const search = searchFilter(tx, filter.q, scope, opts.orderedByJoined ?? false);
   return {
+    join: search.join,
+    joinedTerms: search.joined,
     frag: tx`
     ${scopeFilter(tx, scope, filter.storeId)}
     ${filter.ownerId ? tx`and m.associate_id = ${filter.ownerId}` : tx``}
-    ${searchFilter(tx, filter.q, scope)}
+    ${search.where}
     ${tags.frag}
     ${birthdayFilter(tx, filter.birthday, today)}
     ${purchaseFilter(tx, filter, timeZone)}
@@ -215,16 +240,18 @@ export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promi
   const limit = input.limit ?? 20;
   const after = input.cursor ? decodeCursor(input.cursor, sort) : null;
   const key = sortKey(tx, sort);
-  const where = await customerWhere(tx, input, staff);
+  const where = await customerWhere(tx, input, staff, { orderedByJoined: sort === 'joined' });
   // (select private.jwt_org_id()): evaluated once, not on every inner index probe.
   const rows = await tx<Row[]>`
     select m.id, m.member_no, m.name, m.phone_masked, m.store_id, m.associate_id, m.joined_at,
            m.last_purchase_at, m.lifetime_spend_fen, m.order_count, m.last_contact_at, (${key.expr})::text as sort_key,
            m.rfm_class, m.churn_state, m.tier
     from public.members m
+    ${where.join}
     where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null
       ${where.frag}
       ${after ? tx`and (${key.expr}, m.id) < (${key.cast(after[0])}, ${after[1]}::uuid)` : tx``}
+      ${after && where.joinedTerms ? tx`and (t.joined_at, t.member_id) < (${key.cast(after[0])}, ${after[1]}::uuid)` : tx``}
     order by ${key.expr} desc, m.id desc
     limit ${limit + 1}`;
   const page = rows.slice(0, limit);
