@@ -1,6 +1,10 @@
 import type { Sql } from '../functions/_lib/db';
 import type { StartedApp } from '../server/start-app';
 import type { ScaleLogin } from './scale-config';
+import { dashboardsJob } from './jobs/dashboards.bench';
+import { greetingsJob } from './jobs/greetings.bench';
+import { importBenchJob } from './jobs/import.bench';
+import { rfmJob } from './jobs/rfm.bench';
 
 // Measurements that are not one person's HTTP request: jobs (an import, an RFM refresh, a
 // day's greeting plan, dispatch throughput) and requests whose floor is a hand-written query
@@ -37,4 +41,4 @@ export type BenchJob = {
   run: (ctx: BenchJobContext) => Promise<BenchJobRow[]>;
 };
 
-export const jobs: BenchJob[] = [];
+export const jobs: BenchJob[] = [rfmJob, dashboardsJob, greetingsJob, importBenchJob];

@@ -658,6 +658,43 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
       phases.order_lines = r8.ms;
 
       if (ddl) phases.indexes = await restoreDeferredDdl(tx, ddl, log);
+
+      // Name fragments for search (member_search_terms, where the schema has it): what the
+      // members insert trigger writes, rebuilt set-based after the load.
+      const [terms] = await tx<{ ok: boolean }[]>`select to_regclass('public.member_search_terms') is not null as ok`;
+      if (terms?.ok) {
+        const t9 = Date.now();
+        const [built] = await tx<{ n: string }[]>`select private.rebuild_member_search_terms(${orgId})::text as n`;
+        counts.member_search_terms = Number(built?.n ?? 0);
+        phases.member_search_terms = Date.now() - t9;
+        log(`member_search_terms ${Number(built?.n ?? 0).toLocaleString('en-US')} in ${((Date.now() - t9) / 1000).toFixed(1)} s`);
+      }
+      // Marketing consent on members and RFM scores (issue 7): kept by triggers on consents and
+      // orders, which the load skipped; written set-based here, before the dashboard counters
+      // that count members by them.
+      const [rfm] = await tx<{ ok: boolean }[]>`select to_regprocedure('public.rfm_refresh_org(uuid, timestamptz)') is not null as ok`;
+      if (rfm?.ok) {
+        const t7 = Date.now();
+        await tx`
+          update public.members m set marketing_consent = s.state
+          from (
+            select distinct on (c.member_id) c.member_id, case when c.granted then 'granted' else 'refused' end as state
+            from public.consents c where c.org_id = ${orgId} and c.purpose = 'marketing' and c.channel = 'all'
+            order by c.member_id, c.created_at desc, c.id desc
+          ) s
+          where m.org_id = ${orgId} and m.id = s.member_id and m.marketing_consent <> s.state`;
+        const [r] = await tx<{ changed: number }[]>`select changed from public.rfm_refresh_org(${orgId})`;
+        phases.rfm = Date.now() - t7;
+        log(`marketing consent and RFM of ${(r?.changed ?? 0).toLocaleString('en-US')} members in ${((Date.now() - t7) / 1000).toFixed(1)} s`);
+      }
+      // Dashboard counters (issue 7): kept by statement triggers on members and interactions,
+      // which the replica-mode load skipped; recounted from the loaded rows in one pass.
+      const [counters] = await tx<{ ok: boolean }[]>`select to_regprocedure('public.rebuild_dashboard_counters(uuid)') is not null as ok`;
+      if (counters?.ok) {
+        const t6 = Date.now();
+        await tx`select public.rebuild_dashboard_counters(${orgId})`;
+        phases.dashboard_counters = Date.now() - t6;
+      }
     });
 
     // VACUUM (not only ANALYZE): it sets the visibility map, so index-only scans work as they
@@ -668,6 +705,7 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
       vac.tick();
     }
     if (counts.subscription_credits !== undefined) await sql`vacuum (analyze) public.subscription_credits`;
+    if (counts.member_search_terms !== undefined) await sql`vacuum (analyze) public.member_search_terms`;
     phases.vacuum = vac.done();
     return { orgId, counts, phases, totalMs: Date.now() - started, deferredIndexes };
   } finally {
@@ -684,6 +722,13 @@ const HANDLED_TRIGGERS = new Set([
   'member_tags.member_tags_store',
   'orders.orders_member_stats_ins',
   'interactions.interactions_member_contact_ins',
+  'members.members_search_terms_ins',
+  // Written set-based after the load (marketing consent, RFM).
+  'consents.consents_marketing_ins',
+  'orders.orders_rfm_ins',
+  // Recounted after the load by public.rebuild_dashboard_counters().
+  'members.members_counters_ins',
+  'interactions.interactions_counters_ins',
 ]);
 const warnAboutSkippedTriggers = async (tx: Tx, skipped: boolean, log: (line: string) => void): Promise<void> => {
   if (!skipped) return;

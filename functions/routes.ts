@@ -1,8 +1,17 @@
 import type { RouteHandler } from './_lib/handler';
+import consoleDashboardAssociates from './api/console/dashboard-associates';
+import consoleDashboardGreetings from './api/console/dashboard-greetings';
+import consoleDashboardGrowth from './api/console/dashboard-growth';
+import consoleDashboardMembers from './api/console/dashboard-members';
+import consoleDashboardSegments from './api/console/dashboard-segments';
+import consoleDataQuality from './api/console/data-quality';
+import cronDashboardCounters from './api/cron/dashboard-counters';
+import cronDataQuality from './api/cron/data-quality';
 import consoleGreetings from './api/console/greetings';
 import consoleGreetingsDryRun from './api/console/greetings-dry-run';
 import consoleGreetingsLaunch from './api/console/greetings-launch';
 import consoleGreetingsStats from './api/console/greetings-stats';
+import consoleStores from './api/console/stores';
 import cronGreetingsDispatch from './api/cron/greetings-dispatch';
 import cronGreetingsPlan from './api/cron/greetings-plan';
 import cronRfmRefresh from './api/cron/rfm-refresh';
@@ -50,10 +59,19 @@ import staffTodo from './api/staff/todo';
 // same files are deployed as functions by path (see vercel.json); this table must list every
 // file under functions/api (a test checks it).
 export const routes: Record<string, RouteHandler> = {
+  '/api/console/dashboard-associates': consoleDashboardAssociates,
+  '/api/console/dashboard-greetings': consoleDashboardGreetings,
+  '/api/console/dashboard-growth': consoleDashboardGrowth,
+  '/api/console/dashboard-members': consoleDashboardMembers,
+  '/api/console/dashboard-segments': consoleDashboardSegments,
+  '/api/console/data-quality': consoleDataQuality,
+  '/api/cron/dashboard-counters': cronDashboardCounters,
+  '/api/cron/data-quality': cronDataQuality,
   '/api/console/greetings': consoleGreetings,
   '/api/console/greetings-dry-run': consoleGreetingsDryRun,
   '/api/console/greetings-launch': consoleGreetingsLaunch,
   '/api/console/greetings-stats': consoleGreetingsStats,
+  '/api/console/stores': consoleStores,
   '/api/cron/greetings-dispatch': cronGreetingsDispatch,
   '/api/cron/greetings-plan': cronGreetingsPlan,
   '/api/cron/rfm-refresh': cronRfmRefresh,

@@ -16,6 +16,11 @@ export const seedGreetingsDemo = async (tx: Tx, orgId: string, operatorStaffId: 
     ) as t(external_id, name, purpose, fields)
     on conflict do nothing`;
   await tx`insert into public.greeting_settings (org_id) values (${orgId}) on conflict do nothing`;
+  // Opening dates for the store anniversaries (S002 opened on a leap day: Feb 28 in short years).
+  await tx`
+    update public.stores s set opened_on = v.opened_on::date
+    from (values ('S001', '2021-12-08'), ('S002', '2020-02-29')) as v(code, opened_on)
+    where s.org_id = ${orgId} and s.code = v.code and s.opened_on is null`;
   // Accounts for the first 300 members that have none (openid demo-m-<member_no>).
   await tx`
     with picked as (

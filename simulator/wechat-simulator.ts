@@ -11,7 +11,29 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { checkSubscribeData } from '../shared/domain/wechat-keywords';
 
-export type WechatSimEndpoint = 'jscode2session' | 'stable_token' | 'getuserphonenumber' | 'subscribe_send';
+export type WechatSimEndpoint = 'jscode2session' | 'stable_token' | 'getuserphonenumber' | 'subscribe_send' | 'msg_sec_check';
+
+/**
+ * Text content security (msgSecCheck 2.0) stands in for WeChat's model with a list of words: a
+ * text containing one (case and spaces ignored) gets that word's verdict and label; "risky"
+ * outranks "review". Labels as WeChat's: 10001 ad, 20001 politics, 20002 porn, 20003 abuse,
+ * 20006 crime, 20008 fraud, 20012 vulgar, 20013 copyright, 21000 other.
+ */
+export type ContentRule = { word: string; suggest: 'risky' | 'review'; label: number };
+
+export const DEFAULT_CONTENT_RULES: ReadonlyArray<ContentRule> = [
+  { word: '赌博', suggest: 'risky', label: 20006 },
+  { word: '代开发票', suggest: 'risky', label: 20006 },
+  { word: '刷单', suggest: 'risky', label: 20008 },
+  { word: '色情', suggest: 'risky', label: 20002 },
+  { word: '兼职日结', suggest: 'review', label: 20008 },
+  { word: '私聊领取', suggest: 'review', label: 10001 },
+  // WeChat's own test texts for msgSecCheck 1.0 (87014).
+  { word: '特3456书yuuo莞6543李zxcz蒜7782法fgnv级', suggest: 'risky', label: 21000 },
+  { word: '完2347全dfji试3726测asad感3847知qwez到', suggest: 'risky', label: 21000 },
+];
+
+export type ContentCheck = { appid: string; openid: string | null; scene: number | null; version: 1 | 2; content: string; suggest: 'pass' | 'review' | 'risky' };
 
 export type MiniprogramState = 'developer' | 'trial' | 'formal';
 export type SubscribeLang = 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
@@ -48,6 +70,10 @@ export type WechatSimulatorOptions = {
   codeTtlMs?: number;
   /** Lifetime of access tokens in seconds (WeChat: 7200). */
   tokenTtlSeconds?: number;
+  /** msgSecCheck's words (default DEFAULT_CONTENT_RULES). */
+  contentRules?: ReadonlyArray<ContentRule>;
+  /** msgSecCheck 2.0 needs a user who opened the mini-program this recently (WeChat: 2 hours), else 61010. */
+  visitWindowMs?: number;
 };
 
 export type WechatSimulator = {
@@ -57,6 +83,12 @@ export type WechatSimulator = {
   /** Adds one-time subscription credits (what the user's tap on wx.requestSubscribeMessage grants). Returns the remaining credit. */
   grantSubscription(input: { appid: string; openid: string; templateId: string; count?: number }): number;
   injectFault(fault: FaultSpec): void;
+  /** Replaces msgSecCheck's words. */
+  setContentRules(rules: ReadonlyArray<ContentRule>): void;
+  /** The user opened the mini-program now (wx.login, a subscription tap … do this too). */
+  recordVisit(input: { appid: string; openid: string }): void;
+  /** Every text msgSecCheck judged, with its verdict. */
+  contentChecks(): ReadonlyArray<ContentCheck>;
   /** Makes every issued access token expired, as if two hours had passed for them. */
   expireAccessTokens(): void;
   sentMessages(): ReadonlyArray<SentMessage>;
@@ -70,6 +102,7 @@ export const WECHAT_SIM_ENDPOINTS: ReadonlyArray<WechatSimEndpoint> = [
   'stable_token',
   'getuserphonenumber',
   'subscribe_send',
+  'msg_sec_check',
 ];
 
 // errmsg texts as WeChat writes them (clients must only rely on errcode).
@@ -96,6 +129,11 @@ const ERRMSG: Record<number, string> = {
   45011: 'api minute-quota reach limit  mustslower  retry next minute',
   47001: 'data format error',
   47003: 'argument invalid!',
+  40129: 'invalid scene',
+  43104: 'appid not match openid',
+  43302: 'http method error, please use POST',
+  61010: 'user access record expired',
+  87014: 'risky content',
 };
 
 const TEMPLATE_ID_PATTERN = /^[A-Za-z0-9_-]{10,64}$/;
@@ -130,8 +168,17 @@ const devSubscribeBody = z.object({
   templateId: z.string().min(1),
   count: z.number().int().positive().max(1000).optional(),
 });
+const devSubscribeManyBody = z.object({
+  appid: z.string().min(1),
+  templateId: z.string().min(1),
+  openids: z.array(z.string().min(1)).min(1).max(100_000),
+  count: z.number().int().positive().max(1000).optional(),
+});
+const devContentRulesBody = z.object({
+  rules: z.array(z.object({ word: z.string().min(1), suggest: z.enum(['risky', 'review']), label: z.number().int() })).max(1000),
+});
 const devFaultBody = z.object({
-  endpoint: z.enum(['jscode2session', 'stable_token', 'getuserphonenumber', 'subscribe_send']),
+  endpoint: z.enum(['jscode2session', 'stable_token', 'getuserphonenumber', 'subscribe_send', 'msg_sec_check']),
   errcode: z.number().int(),
   errmsg: z.string().optional(),
   times: z.number().int().positive().max(10_000).optional(),
@@ -188,6 +235,8 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
   const now = options.now ?? Date.now;
   const codeTtlMs = options.codeTtlMs ?? 5 * 60 * 1000;
   const tokenTtlMs = (options.tokenTtlSeconds ?? 7200) * 1000;
+  const visitWindowMs = options.visitWindowMs ?? 2 * 3600 * 1000;
+  let contentRules: ReadonlyArray<ContentRule> = options.contentRules ?? DEFAULT_CONTENT_RULES;
 
   let loginCodes = new Map<string, LoginCode>();
   let phoneCodes = new Map<string, PhoneCode>();
@@ -198,6 +247,8 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
   let faults = new Map<WechatSimEndpoint, PendingFault[]>();
   let sent: SentMessage[] = [];
   let callCounts = new Map<WechatSimEndpoint, number>();
+  let visits = new Map<string, number>();
+  let checks: ContentCheck[] = [];
   let nextMsgid = 2_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
   // Delays still running; reset()/close() end them so nothing outlives a test.
   let pendingAbort = new AbortController();
@@ -213,6 +264,11 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
       knownOpenids.set(appid, set);
     }
     set.add(openid);
+  }
+
+  function visit(appid: string, openid: string): void {
+    rememberOpenid(appid, openid);
+    visits.set(`${appid}\u0000${openid}`, now());
   }
 
   function creditKey(appid: string, openid: string, templateId: string): string {
@@ -267,7 +323,7 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
     if (!code || code.appid !== appid || code.expiresAt <= now()) return { status: 200, body: wxError(40029) };
     if (code.used) return { status: 200, body: wxError(40163) };
     code.used = true;
-    rememberOpenid(appid, code.openid);
+    visit(appid, code.openid);
     const body: Record<string, string> = { session_key: randomBytes(16).toString('base64'), openid: code.openid };
     if (code.unionid !== undefined) body.unionid = code.unionid;
     return { status: 200, body };
@@ -384,6 +440,54 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
     return { status: 200, body: { errcode: 0, errmsg: 'ok', msgid } };
   }
 
+  // Normalised for matching: case and whitespace do not hide a word.
+  function normalise(text: string): string {
+    return text.toLowerCase().replace(/\s+/gu, '');
+  }
+
+  function verdict(text: string): { suggest: 'pass' | 'review' | 'risky'; label: number; keyword: string | null } {
+    const t = normalise(text);
+    const hits = contentRules.filter((r) => t.includes(normalise(r.word)));
+    const top = hits.find((r) => r.suggest === 'risky') ?? hits.find((r) => r.suggest === 'review');
+    return top ? { suggest: top.suggest, label: top.label, keyword: top.word } : { suggest: 'pass', label: 100, keyword: null };
+  }
+
+  function msgSecCheck(appid: string, body: Record<string, unknown>): Reply {
+    const content = body.content;
+    if (typeof content !== 'string') return { status: 200, body: wxError(47001, 'data format error, content') };
+    if (content === '') return { status: 200, body: wxError(44002) };
+    if (Array.from(content).length > 2500) return { status: 200, body: wxError(47001, 'data format error, content too long') };
+    // Version 1 (no version field): errcode 87014 for risky content, nothing more.
+    if (body.version === undefined) {
+      const v = verdict(content);
+      const suggest = v.suggest === 'risky' ? 'risky' : 'pass';
+      checks.push({ appid, openid: null, scene: null, version: 1, content, suggest });
+      return { status: 200, body: suggest === 'risky' ? wxError(87014) : { errcode: 0, errmsg: 'ok' } };
+    }
+    if (body.version !== 2 && body.version !== '2') return { status: 200, body: wxError(47001, 'data format error, version') };
+    const scene = body.scene;
+    if (typeof scene !== 'number' || ![1, 2, 3, 4].includes(scene)) return { status: 200, body: wxError(40129) };
+    const openid = body.openid;
+    if (typeof openid !== 'string' || openid === '') return { status: 200, body: wxError(40003) };
+    if (!knownOpenids.get(appid)?.has(openid)) {
+      const elsewhere = [...knownOpenids.entries()].some(([other, set]) => other !== appid && set.has(openid));
+      return { status: 200, body: wxError(elsewhere ? 43104 : 40003) };
+    }
+    const seen = visits.get(`${appid}\u0000${openid}`);
+    if (seen === undefined || now() - seen > visitWindowMs) return { status: 200, body: wxError(61010) };
+    const extras = ['title', 'nickname', 'signature'].map((k) => body[k]).filter((v): v is string => typeof v === 'string');
+    const v = verdict([content, ...extras].join('\n'));
+    checks.push({ appid, openid, scene, version: 2, content, suggest: v.suggest });
+    const detail: Array<Record<string, unknown>> = [
+      { strategy: 'content_model', errcode: 0, suggest: v.suggest, label: v.label, prob: v.suggest === 'pass' ? 0 : 90 },
+      v.keyword ? { strategy: 'keyword', errcode: 0, suggest: v.suggest, label: v.label, level: 90, keyword: v.keyword } : { strategy: 'keyword', errcode: 0 },
+    ];
+    return {
+      status: 200,
+      body: { errcode: 0, errmsg: 'ok', trace_id: rid(), result: { suggest: v.suggest, label: v.label }, detail },
+    };
+  }
+
   // Parses a WeChat POST body the way WeChat reports problems with it.
   function parseWxBody(raw: string): { ok: true; body: Record<string, unknown> } | { ok: false; reply: Reply } {
     if (raw.trim() === '') return { ok: false, reply: { status: 200, body: wxError(44002) } };
@@ -415,7 +519,8 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
     if (fault && fault.errcode !== 0) return { status: 200, body: wxError(fault.errcode, fault.errmsg) };
 
     if (method === 'GET' && req.method !== 'GET') return { status: 200, body: wxError(43001) };
-    if (method === 'POST' && req.method !== 'POST') return { status: 200, body: wxError(43002) };
+    // msgSecCheck documents its own code for a wrong method.
+    if (method === 'POST' && req.method !== 'POST') return { status: 200, body: wxError(endpoint === 'msg_sec_check' ? 43302 : 43002) };
 
     if (endpoint === 'jscode2session') return { ...jscode2session(query), contentType: 'text/plain' };
 
@@ -428,6 +533,7 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
     if ('error' in auth) return auth.error;
     const parsed = parseWxBody(raw);
     if (!parsed.ok) return parsed.reply;
+    if (endpoint === 'msg_sec_check') return msgSecCheck(auth.appid, parsed.body);
     return endpoint === 'getuserphonenumber' ? getUserPhoneNumber(auth.appid, parsed.body) : subscribeSend(auth.appid, parsed.body);
   }
 
@@ -461,6 +567,17 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
       case 'POST /dev/faults':
         simulator.injectFault(await devJson(req, devFaultBody));
         return { status: 200, body: { ok: true } };
+      case 'POST /dev/subscribe-many': {
+        // Many users tapped "allow" (benches): one request instead of one per user.
+        const b = await devJson(req, devSubscribeManyBody);
+        for (const openid of b.openids) simulator.grantSubscription({ appid: b.appid, openid, templateId: b.templateId, count: b.count ?? 1 });
+        return { status: 200, body: { granted: b.openids.length } };
+      }
+      case 'POST /dev/content-rules':
+        simulator.setContentRules((await devJson(req, devContentRulesBody)).rules);
+        return { status: 200, body: { ok: true } };
+      case 'GET /dev/content-checks':
+        return { status: 200, body: { checks } };
       case 'POST /dev/expire-tokens':
         simulator.expireAccessTokens();
         return { status: 200, body: { ok: true } };
@@ -481,6 +598,7 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
     '/cgi-bin/stable_token': { endpoint: 'stable_token', method: 'POST' },
     '/wxa/business/getuserphonenumber': { endpoint: 'getuserphonenumber', method: 'POST' },
     '/cgi-bin/message/subscribe/send': { endpoint: 'subscribe_send', method: 'POST' },
+    '/wxa/msg_sec_check': { endpoint: 'msg_sec_check', method: 'POST' },
   };
 
   const simulator: WechatSimulator = {
@@ -523,7 +641,8 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
       if (!openid) throw new BadDevRequest('openid is required');
       const code = randomToken(24);
       loginCodes.set(code, { appid, openid, unionid, expiresAt: now() + codeTtlMs, used: false });
-      rememberOpenid(appid, openid);
+      // wx.login runs in the mini-program: the user is in it now.
+      visit(appid, openid);
       return code;
     },
 
@@ -540,7 +659,8 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
       if (!TEMPLATE_ID_PATTERN.test(templateId)) throw new BadDevRequest(`invalid template id: ${templateId}`);
       const add = count ?? 1;
       if (!Number.isInteger(add) || add < 1) throw new BadDevRequest('count must be a positive integer');
-      rememberOpenid(appid, openid);
+      // The tap on wx.requestSubscribeMessage happens in the mini-program.
+      visit(appid, openid);
       const key = creditKey(appid, openid, templateId);
       const total = (credits.get(key) ?? 0) + add;
       credits.set(key, total);
@@ -552,6 +672,19 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
       const queue = faults.get(endpoint) ?? [];
       queue.push({ errcode, errmsg, remaining: times ?? 1, delayMs: delayMs ?? 0 });
       faults.set(endpoint, queue);
+    },
+
+    setContentRules(rules) {
+      contentRules = [...rules];
+    },
+
+    recordVisit({ appid, openid }) {
+      requireApp(appid);
+      visit(appid, openid);
+    },
+
+    contentChecks() {
+      return checks.slice();
     },
 
     expireAccessTokens() {
@@ -579,6 +712,9 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
       faults = new Map();
       sent = [];
       callCounts = new Map();
+      visits = new Map();
+      checks = [];
+      contentRules = options.contentRules ?? DEFAULT_CONTENT_RULES;
     },
   };
 

@@ -3,9 +3,17 @@ import { forbidden, notFound } from './errors';
 
 // Staff endpoints first confirm, from the staff table, that the caller is active staff of the
 // token's org. RLS would return nothing anyway; this turns "nothing" into a clear 403.
-export const requireStaff = async (tx: Tx): Promise<{ staffId: string; role: string }> => {
+//
+// customPlans: plan this transaction's statements for their actual values. The pool keeps
+// prepared statements, and after five runs Postgres may switch a statement to a generic plan
+// made without the values; for searches and filters over skewed data (a rare name vs 王, a
+// tag on 2 % vs 60 % of a store) the generic plan walks the store's newest-first index and
+// filters — measured at 1 M members: a rare pinyin 270 ms generic vs 3 ms custom. Planning
+// each time costs well under a millisecond. Transaction-local, so it is pooler-safe.
+export const requireStaff = async (tx: Tx, options: { customPlans?: boolean } = {}): Promise<{ staffId: string; role: string }> => {
   const [row] = await tx<{ staff_id: string | null; role: string | null }[]>`
-    select private.my_staff_id() as staff_id, private.my_staff_role() as role`;
+    select private.my_staff_id() as staff_id, private.my_staff_role() as role
+      ${options.customPlans ? tx`, set_config('plan_cache_mode', 'force_custom_plan', true)` : tx``}`;
   if (!row?.staff_id || !row.role) throw forbidden('This is for store staff only');
   return { staffId: row.staff_id, role: row.role };
 };
@@ -14,4 +22,15 @@ export const requireStaff = async (tx: Tx): Promise<{ staffId: string; role: str
 export const requireVisibleMember = async (tx: Tx, memberId: string): Promise<void> => {
   const rows = await tx`select 1 from public.members where org_id = (select private.jwt_org_id()) and id = ${memberId}`;
   if (rows.length === 0) throw notFound('That customer');
+};
+
+// Both checks in one statement (one round trip, one evaluation of the policies' helpers): the
+// writes an associate makes many times a day (tag, untag, log) start with it.
+export const requireStaffForMember = async (tx: Tx, memberId: string): Promise<{ staffId: string; role: string }> => {
+  const [row] = await tx<{ staff_id: string | null; role: string | null; visible: boolean }[]>`
+    select private.my_staff_id() as staff_id, private.my_staff_role() as role,
+           exists (select 1 from public.members where org_id = (select private.jwt_org_id()) and id = ${memberId}) as visible`;
+  if (!row?.staff_id || !row.role) throw forbidden('This is for store staff only');
+  if (!row.visible) throw notFound('That customer');
+  return { staffId: row.staff_id, role: row.role };
 };

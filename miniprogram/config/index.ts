@@ -10,6 +10,27 @@ const taroEnv = process.env.TARO_ENV ?? 'weapp';
 // mini-program has no origin of its own and must be told where the server is.
 const apiBase = taroEnv === 'h5' ? '' : (process.env.TARO_APP_API_BASE ?? 'http://localhost:3000');
 
+// The console's charts (ECharts + zrender, ~0.5 MB) in a chunk of their own, loaded only by
+// the console pages that draw charts. Taro puts every node_modules file into one `vendors`
+// chunk that every page loads, and files shared by several pages into `common`; this wraps
+// that rule for the chart libraries and the console's chart component (which would otherwise
+// land in `common` and pull the charts in everywhere); the console's other shared components get
+// a `console` chunk. H5 only: the weapp build has no ECharts.
+type ChunkRule = (id: string, api: unknown) => string | undefined;
+const CHART_LIBS = /[\\/]node_modules[\\/](echarts|zrender)[\\/]/;
+const CONSOLE_CHART = /[\\/]src[\\/]console[\\/]components[\\/]chart/;
+const CONSOLE_SHARED = /[\\/]src[\\/]console[\\/]components[\\/]/;
+const consoleChartsChunk = () => ({
+  name: 'siyu:console-charts-chunk',
+  config(config: { build?: { rollupOptions?: { output?: { manualChunks?: ChunkRule } } } }) {
+    const output = config.build?.rollupOptions?.output;
+    if (!output || typeof output.manualChunks !== 'function') return;
+    const taroRule = output.manualChunks;
+    output.manualChunks = (id, api) =>
+      CHART_LIBS.test(id) || CONSOLE_CHART.test(id) ? 'charts' : CONSOLE_SHARED.test(id) ? 'console' : taroRule(id, api);
+  },
+});
+
 export default defineConfig<'vite'>(async () => {
   const config: UserConfigExport<'vite'> = {
     projectName: 'siyu-miniprogram',
@@ -28,7 +49,7 @@ export default defineConfig<'vite'>(async () => {
     },
     copy: { patterns: [], options: {} },
     framework: 'react',
-    compiler: 'vite',
+    compiler: taroEnv === 'h5' ? { type: 'vite', vitePlugins: [consoleChartsChunk()] } : 'vite',
     mini: {
       postcss: {
         pxtransform: { enable: true, config: {} },

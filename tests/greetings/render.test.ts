@@ -25,9 +25,15 @@ describe('template data', () => {
 
   test('length rules cover only member-dependent values of limited types', () => {
     expect(lengthRules({ thing1: '{name}，生日快乐', date2: '{date}', name3: '{name}', thing4: '固定文字' }, { date: '2026-01-01' })).toEqual([
-      { s: 5, n: 1, t: 0, mx: 20 },
-      { s: 0, n: 1, t: 0, mx: 10 },
+      { s: 5, n: 1, t: 0, y: 0, mx: 20 },
+      { s: 0, n: 1, t: 0, y: 0, mx: 10 },
     ]);
+    expect(lengthRules({ thing1: '{store}开业{years}周年' }, { date: '2026-01-01' })).toEqual([{ s: 4, n: 0, t: 1, y: 1, mx: 20 }]);
+  });
+
+  test('{years} renders the anniversary count, empty elsewhere', () => {
+    expect(renderData({ thing1: '{store}{years}周年' }, { name: null, store: '旗舰店', date: '2026-12-01', years: 3 })).toEqual({ thing1: '旗舰店3周年' });
+    expect(renderData({ thing1: '{store}{years}周年' }, { name: null, store: '旗舰店', date: '2026-12-01' })).toEqual({ thing1: '旗舰店周年' });
   });
 });
 

@@ -49,6 +49,9 @@ const writeTests = (who: (w: World) => Actor, cases: TagsCase[]): void => {
 
 const tag = (tx: Tx, org: string, member: string, tagId: string, by: string | null) =>
   tx`insert into public.member_tags (org_id, member_id, tag_id, tagged_by) values (${org}, ${member}, ${tagId}, ${by})`;
+// With the member's store written by the caller (what bulk tagging does): only the real one passes.
+const tagInStore = (tx: Tx, org: string, member: string, tagId: string, by: string, store: string | null) =>
+  tx`insert into public.member_tags (org_id, member_id, tag_id, tagged_by, store_id) values (${org}, ${member}, ${tagId}, ${by}, ${store})`;
 const untag = (tx: Tx, member: string, tagId: string) => tx`delete from public.member_tags where member_id = ${member} and tag_id = ${tagId}`;
 const newTag = (tx: Tx, org: string, group: string) => tx`insert into public.tags (org_id, group_id, name) values (${org}, ${group}, '高净值')`;
 const newGroup = (tx: Tx, org: string) => tx`insert into public.tag_groups (org_id, name) values (${org}, '尺码')`;
@@ -72,6 +75,9 @@ describe('associate A1 (same store as m1; tagged m1)', () => {
     { name: 'cannot tag m2 (store A2)', run: (tx, w) => tag(tx, w.orgA, w.members.m2, w.fresh, w.staff.associateA1), expected: DENIED },
     { name: 'cannot tag the unassigned member', run: (tx, w) => tag(tx, w.orgA, w.members.unassigned, w.fresh, w.staff.associateA1), expected: DENIED },
     { name: 'cannot tag m1 in the name of associate A2', run: (tx, w) => tag(tx, w.orgA, w.members.m1, w.fresh, w.staff.associateA2), expected: DENIED },
+    { name: 'can tag m1 naming m1\'s real store', run: (tx, w) => tagInStore(tx, w.orgA, w.members.m1, w.fresh, w.staff.associateA1, w.stores.a1), expected: ONE_ROW },
+    { name: 'cannot tag m1 claiming another store (A2)', run: (tx, w) => tagInStore(tx, w.orgA, w.members.m1, w.fresh, w.staff.associateA1, w.stores.a2), expected: DENIED },
+    { name: 'cannot tag m1 claiming org B\'s store', run: (tx, w) => tagInStore(tx, w.orgA, w.members.m1, w.fresh, w.staff.associateA1, w.stores.b1), expected: DENIED },
     { name: 'cannot tag m1 anonymously (tagged_by null)', run: (tx, w) => tag(tx, w.orgA, w.members.m1, w.fresh, null), expected: DENIED },
     { name: 'cannot tag m1 with org B\'s tag', run: (tx, w) => tag(tx, w.orgA, w.members.m1, w.tags.b, w.staff.associateA1), expected: DENIED },
     { name: 'cannot tag m1 with a retired tag', run: (tx, w) => tag(tx, w.orgA, w.members.m1, w.retired, w.staff.associateA1), expected: DENIED },

@@ -414,7 +414,7 @@ describe('dev endpoints and routing', () => {
 
     const { body: listed } = await get('/dev/messages');
     expect(listed.messages).toEqual([expect.objectContaining({ toUser: 'o-dave', sentAt: new Date(clock).toISOString() })]);
-    expect((await get('/dev/calls')).body).toEqual({ jscode2session: 1, stable_token: 1, getuserphonenumber: 1, subscribe_send: 2 });
+    expect((await get('/dev/calls')).body).toEqual({ jscode2session: 1, stable_token: 1, getuserphonenumber: 1, subscribe_send: 2, msg_sec_check: 0 });
 
     expect((await post('/dev/reset', {})).body).toEqual({ ok: true });
     expect(server.simulator.sentMessages()).toHaveLength(0);

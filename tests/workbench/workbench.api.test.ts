@@ -142,6 +142,41 @@ describe('finding customers', () => {
     }
   });
 
+  test.each<[string, 'wang' | 'operator', (name: string) => string]>([
+    ['one character from the middle, in the store', 'wang', (n) => n.slice(1, 2)],
+    ['the given name (two characters), in the store', 'wang', (n) => n.slice(1, 3)],
+    ['one character from the middle, org-wide (operator)', 'operator', (n) => n.slice(1, 2)],
+    ['the whole name, org-wide (operator)', 'operator', (n) => n],
+  ])('a name fragment finds exactly the names containing it: %s', async (_name, who, fragmentOf) => {
+    const [m] = await app.sql<{ name: string }[]>`
+      select name from public.members where store_id = ${ids.s1} and char_length(name) = 3 and deleted_at is null order by member_no limit 1`;
+    if (!m) throw new Error('no member with a three-character name');
+    const fragment = fragmentOf(m.name);
+    const token = who === 'wang' ? wang : operator;
+    const got = await all(token, { scope: 'store', q: fragment });
+    const want = await app.sql<{ id: string }[]>`
+      select id from public.members
+      where deleted_at is null and strpos(name, ${fragment}) > 0 ${who === 'wang' ? app.sql`and store_id = ${ids.s1}` : app.sql``}
+      order by joined_at desc, id desc`;
+    // Exactly those, across pages, in the list's order (newest first): the fragment's index is
+    // read in that order, so paging must continue where the last page stopped.
+    expect(got.map((x) => x.id)).toEqual(want.map((x) => x.id));
+    expect(got.length).toBeGreaterThan(0);
+  });
+
+  test('a renamed customer is found by the new name at once, not by the old one', async () => {
+    const [m] = await app.sql<{ id: string; name: string }[]>`
+      select id, name from public.members where store_id = ${ids.s1} and deleted_at is null order by member_no desc limit 1`;
+    if (!m) throw new Error('no member');
+    await app.sql`update public.members set name = '测试改名' where id = ${m.id}`;
+    try {
+      expect((await all(wang, { scope: 'store', q: '改名' })).map((x) => x.id)).toEqual([m.id]);
+      expect((await all(wang, { scope: 'store', q: m.name })).map((x) => x.id)).not.toContain(m.id);
+    } finally {
+      await app.sql`update public.members set name = ${m.name} where id = ${m.id}`;
+    }
+  });
+
   test('bad filters are 400 naming the field; another store\'s id shows nothing', async () => {
     for (const [param, field] of [['sort=price', 'sort'], ['birthday=year', 'birthday'], ['purchasedAfter=2026-13-01', 'purchasedAfter'], ['tagIds=nope', 'tagIds'], ['scope=all', 'scope']]) {
       const r = await api<Err>(app, `/api/staff/customers?${param}`, { token: wang });

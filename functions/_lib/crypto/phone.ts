@@ -25,3 +25,13 @@ export const protectPhone = (raw: string): StoredPhone => {
 };
 
 export const phoneHashFor = (raw: string): string => blindIndex(normalisePhone(raw).e164, 'phone');
+
+// The same stored form for a number already normalised (imports normalise a million numbers
+// once, with shared/domain/import-phone.ts, and must not parse each again).
+export const protectNormalisedPhone = (e164: string, national: string): StoredPhone => ({
+  enc: encryptPii(e164, 'phone'),
+  hash: blindIndex(e164, 'phone'),
+  last4: national.slice(-4),
+  masked: maskPhone(national),
+  e164,
+});

@@ -8,12 +8,26 @@ export type PiiPurpose = 'phone' | 'wx_session_key';
 
 const VERSION = 'v1';
 
+// IVs from a pool of random bytes refilled 48 KB at a time: each IV is still 12 fresh random
+// bytes, used once, but a bulk import does not pay one randomBytes() call per phone number.
+let ivPool = Buffer.alloc(0);
+let ivOffset = 0;
+const nextIv = (): Buffer => {
+  if (ivOffset + 12 > ivPool.length) {
+    ivPool = randomBytes(12 * 4096);
+    ivOffset = 0;
+  }
+  const iv = Buffer.from(ivPool.subarray(ivOffset, ivOffset + 12));
+  ivOffset += 12;
+  return iv;
+};
+
 export const encryptPii = (plaintext: string, purpose: PiiPurpose): string => {
   const config = getConfig();
   const keyId = config.PII_ENC_ACTIVE_KEY;
   const key = config.PII_ENC_KEYS.get(keyId);
   if (!key) throw new Error('active encryption key missing');
-  const iv = randomBytes(12);
+  const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(`${VERSION}:${keyId}:${purpose}`));
   const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -6,13 +6,15 @@ import type { SegmentRules } from '../../../shared/schemas/greeting-campaign.sch
 import { segmentRuleSetSchema, type SegmentRuleSet } from '../../../shared/schemas/segment-rules.schema';
 import type { Tx } from '../db';
 import { segmentWhere } from '../segments/segment-sql';
+import { storeAnniversaryFilter, yearsExpression } from './brand-dates';
+import { eligibilityParts, type EligibilityStrategy } from './eligibility';
 import type { LengthRule } from './render';
 
 export type CampaignRow = {
   org_id: string;
   id: string;
   name: string;
-  kind: 'birthday' | 'holiday' | 'join_anniversary' | 'segment';
+  kind: 'birthday' | 'holiday' | 'join_anniversary' | 'store_anniversary' | 'segment';
   template_id: string;
   data: Record<string, string>;
   send_time: string;
@@ -22,6 +24,11 @@ export type CampaignRow = {
   // A saved segment (issue 7) whose rules, as they are when planned, select the audience.
   segment_id?: string | null;
   scheduled_on: string | null;
+  // Recurrence of segment campaigns (20261201004000_greetings_brand_dates.sql); null = one-off.
+  repeat_every: 'week' | 'month' | null;
+  repeat_weekdays: number[] | null;
+  repeat_month_day: number | null;
+  repeat_until: string | null;
   budget_exempt: boolean;
   status: 'draft' | 'active' | 'paused' | 'done';
   created_at: Date;
@@ -63,6 +70,7 @@ const audienceFilter = (q: Tx, c: CampaignRow, occasionDate: string, timeZone: s
     return q`and m.birthday_calendar is not null and (${keys})`;
   }
   if (c.kind === 'holiday') return q``;
+  if (c.kind === 'store_anniversary') return storeAnniversaryFilter(q, c.org_id, occasionDate);
   if (c.kind === 'join_anniversary') {
     // Joined on this month and day in the brand's zone, in an earlier year; Feb 29 joiners are
     // greeted on Feb 28 in short years. No index: a daily pass over the org's members.
@@ -99,43 +107,42 @@ export type EvalOptions = {
   quiet: boolean;
   // The saved segment's rules of a campaign with segment_id (savedSegmentOf); required then.
   savedSegment?: SegmentRuleSet | null;
+  // How consent, credit and budget are read (eligibility.ts); per member when not given.
+  strategy?: EligibilityStrategy;
 };
 
 /**
- * A CTE body `ev(member_id, member_name, store_name, reason)`, reason null = will receive.
+ * A CTE body `ev(member_id, member_name, store_name, years, reason)`, reason null = will receive.
  * Order of reasons = the first thing that stops the message.
  */
 export const evaluated = (q: Tx, o: EvalOptions) => {
   const c = o.campaign;
   const exempt = isBudgetExempt(c, o.settings);
   if (c.kind === 'segment' && c.segment_id && !o.savedSegment) throw new Error('the campaign targets a saved segment: load it with savedSegmentOf first');
+  const e = eligibilityParts(q, c, o.settings, o.strategy ?? 'per_member', !exempt);
   return q`
-    select m.id as member_id, m.name as member_name, st.name as store_name,
+    select m.id as member_id, m.name as member_name, st.name as store_name, ${yearsExpression(q, c.kind, o.occasionDate, o.settings.timeZone)} as years,
       case
         when m.deleted_at is not null then 'deleted'
         -- No account: never opened the mini-program, so WeChat has no openid to send to.
         when m.account_id is null then 'no_openid'
         when cs.granted is null then 'no_consent'
         when not cs.granted then 'consent_withdrawn'
-        when coalesce((select sc.credits from public.subscription_credits sc
-          where sc.org_id = m.org_id and sc.member_id = m.id and sc.template_id = ${c.template_id}), 0) < 1 then 'no_credit'
-        when ${!exempt} and (
-          select count(*) from public.greeting_sends s
-          where s.org_id = m.org_id and s.member_id = m.id and s.status in ('claimed', 'sending', 'sent', 'unknown')
-            and not s.budget_exempt and s.claimed_at > now() - make_interval(days => ${o.settings.budgetDays})
-        ) >= ${o.settings.budgetMax} then 'frequency_budget'
+        when ${e.credits} < 1 then 'no_credit'
+        when ${!exempt} and ${e.used} >= ${o.settings.budgetMax} then 'frequency_budget'
         when ${o.quiet} then 'quiet_hours'
-        when exists (
-          select 1 from jsonb_to_recordset(${q.json(o.lengthRules)}) as r(s int, n int, t int, mx int)
-          where r.s + r.n * char_length(coalesce(nullif(btrim(m.name), ''), '会员')) + r.t * char_length(coalesce(st.name, '')) > r.mx
-        ) then 'invalid_template_data'
+        ${
+          o.lengthRules.length > 0
+            ? q`when exists (
+          select 1 from jsonb_to_recordset(${q.json(o.lengthRules)}) as r(s int, n int, t int, y int, mx int)
+          where r.s + r.n * char_length(coalesce(nullif(btrim(m.name), ''), '会员')) + r.t * char_length(coalesce(st.name, ''))
+            + coalesce(r.y, 0) * char_length(coalesce((${yearsExpression(q, c.kind, o.occasionDate, o.settings.timeZone)})::text, '')) > r.mx
+        ) then 'invalid_template_data'`
+            : q``
+        }
       end as reason
     from public.members m
     left join public.stores st on st.org_id = m.org_id and st.id = m.store_id
-    left join lateral (
-      select cn.granted from public.consents cn
-      where cn.org_id = m.org_id and cn.member_id = m.id and cn.purpose = 'marketing' and cn.channel in ('all', 'wechat_subscribe')
-      order by cn.created_at desc, cn.id desc limit 1
-    ) cs on true
+    ${e.joins}
     where m.org_id = ${c.org_id} ${audienceFilter(q, c, o.occasionDate, o.settings.timeZone, o.savedSegment ?? null)}`;
 };

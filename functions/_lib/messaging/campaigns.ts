@@ -1,12 +1,13 @@
 // Campaign rows read in a person's RLS transaction (operators only: the policies decide).
-import { localDate } from '../../../shared/domain/birthday';
+import { addDays, localDate } from '../../../shared/domain/birthday';
+import { nextAnniversary } from '../../../shared/domain/recurrence';
 import type { GreetingCampaign } from '../../../shared/schemas/greeting-campaign.schema';
 import type { Tx } from '../db';
 import { forbidden, notFound } from '../errors';
 import { iso } from '../handler';
 import { requireStaff } from '../staff-guard';
 import { readSettings, type CampaignRow, type Settings } from './audience';
-import { nextOccasion } from './occasions';
+import { nextOccasion, recurrenceOf, upcomingOccurrences } from './occasions';
 
 export const requireOperator = async (tx: Tx): Promise<{ staffId: string; orgId: string }> => {
   const staff = await requireStaff(tx);
@@ -16,15 +17,42 @@ export const requireOperator = async (tx: Tx): Promise<{ staffId: string; orgId:
   return { staffId: staff.staffId, orgId: o.org_id };
 };
 
+// Every column of a campaign row, dates as YYYY-MM-DD text (postgres.js would make them Dates at
+// UTC midnight). Unqualified, so it fits `select … from greeting_campaigns c` and `returning`.
+export const campaignColumns = (q: Tx) => q`*, scheduled_on::text as scheduled_on, repeat_until::text as repeat_until`;
+
 export const loadCampaign = async (tx: Tx, campaignId: string): Promise<CampaignRow> => {
   const [c] = await tx<CampaignRow[]>`
-    select c.*, c.scheduled_on::text as scheduled_on from public.greeting_campaigns c
+    select ${campaignColumns(tx)} from public.greeting_campaigns c
     where c.org_id = (select private.jwt_org_id()) and c.id = ${campaignId}`;
   if (!c) throw notFound('That campaign');
   return c;
 };
 
-export const campaignOut = (c: CampaignRow, settings: Settings, now: Date): GreetingCampaign => ({
+export type StoreDate = { name: string; openedOn: string };
+
+/** The stores with an opening date (operators read them all through RLS), for anniversaries. */
+export const storeOpeningDates = async (tx: Tx, orgId: string): Promise<StoreDate[]> =>
+  tx<StoreDate[]>`
+    select name, opened_on::text as "openedOn" from public.stores
+    where org_id = ${orgId} and opened_on is not null and active order by opened_on, code`;
+
+const UPCOMING = 5;
+
+/** The next occasions the console lists: segment occurrences, or the next store anniversaries. */
+export const upcomingOf = (c: CampaignRow, today: string, stores: StoreDate[]): GreetingCampaign['upcoming'] => {
+  if (c.kind === 'segment') return upcomingOccurrences(c, today, UPCOMING).map((date) => ({ date, storeName: null, years: null }));
+  if (c.kind !== 'store_anniversary') return [];
+  // The earliest occasion still to be planned is today + daysAhead.
+  const from = addDays(today, c.days_ahead);
+  return stores
+    .map((s) => ({ ...nextAnniversary(s.openedOn, from), storeName: s.name }))
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    .slice(0, UPCOMING)
+    .map((a) => ({ date: a.date, storeName: a.storeName, years: a.years }));
+};
+
+export const campaignOut = (c: CampaignRow, settings: Settings, now: Date, stores: StoreDate[] = []): GreetingCampaign => ({
   id: c.id,
   name: c.name,
   kind: c.kind,
@@ -36,11 +64,14 @@ export const campaignOut = (c: CampaignRow, settings: Settings, now: Date): Gree
   segment: c.segment,
   segmentId: c.segment_id ?? null,
   scheduledOn: c.scheduled_on,
+  recurrence: recurrenceOf(c),
+  repeatUntil: c.repeat_until,
   budgetExempt: c.budget_exempt,
   status: c.status,
   createdAt: iso(c.created_at),
   launchedAt: c.launched_at ? iso(c.launched_at) : null,
   nextOccasion: nextOccasion(c, localDate(now, settings.timeZone), settings.timeZone)?.occasionDate ?? null,
+  upcoming: upcomingOf(c, localDate(now, settings.timeZone), stores),
 });
 
 export { readSettings };

@@ -13,7 +13,7 @@ import { z } from 'zod';
 
 export const WECHAT_API_BASE_URL = 'https://api.weixin.qq.com';
 
-export type WechatEndpoint = 'jscode2session' | 'stable_token' | 'getuserphonenumber' | 'subscribe_send';
+export type WechatEndpoint = 'jscode2session' | 'stable_token' | 'getuserphonenumber' | 'subscribe_send' | 'msg_sec_check';
 export type WechatErrorDisposition = 'refresh_token' | 'retry' | 'permanent';
 /** Failures below WeChat's errcode layer. */
 export type WechatTransportFailure = 'timeout' | 'network' | 'server_error' | 'bad_response';
@@ -46,7 +46,9 @@ const RETRY_CODES: ReadonlySet<number> = new Set([-1, 45009, 45011, 45033]);
  * 40013 invalid appid, 40029 invalid code, 40037 invalid template_id, 40125 invalid appsecret,
  * 40163 code been used, 40164 IP not whitelisted, 40226 high-risk user, 41001/41002/41004/41008
  * missing token/appid/secret/code, 43101 user refused (no subscription credit), 44002 empty body,
- * 47001 data format error, 47003 argument invalid, 48001 api unauthorized. Unknown codes are
+ * 47001 data format error, 47003 argument invalid, 48001 api unauthorized, 40129 invalid scene,
+ * 43104 appid and openid do not match, 61010 the user has not opened the mini-program in the last
+ * two hours (msg_sec_check), 87014 risky content (msg_sec_check v1). Unknown codes are
  * permanent too: hammering WeChat with a request it does not understand only burns quota.
  */
 export function classifyWechatError(errcode: WechatErrorCode): WechatErrorDisposition {
@@ -111,11 +113,30 @@ export type SubscribeMessageInput = {
   lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
 };
 
+/**
+ * Text content security (msgSecCheck 2.0). scene: 1 profile (资料), 2 comment (评论), 3 forum
+ * (论坛), 4 social log (社交日志). openid: the person who wrote the text, who must have opened the
+ * mini-program in the last two hours (else 61010).
+ */
+export type ContentScene = 1 | 2 | 3 | 4;
+export type MsgSecCheckInput = { openid: string; content: string; scene: ContentScene; title?: string; nickname?: string; signature?: string };
+export type ContentSuggest = 'pass' | 'review' | 'risky';
+export type MsgSecCheckResult = {
+  suggest: ContentSuggest;
+  /** 100 normal, 10001 ad, 20001 politics, 20002 porn, 20003 abuse, 20006 crime, 20008 fraud, 20012 vulgar, 20013 copyright, 21000 other. */
+  label: number;
+  traceId: string | null;
+  /** Keywords WeChat matched (strategy "keyword"), when it says. */
+  keywords: string[];
+};
+
 export type WechatClient = {
   code2Session(code: string): Promise<Code2SessionResult>;
   getPhoneNumber(code: string): Promise<PhoneNumberResult>;
   /** msgid as a string: WeChat's msgid is a 64-bit integer, beyond what a JS number holds exactly. */
   sendSubscribeMessage(input: SubscribeMessageInput): Promise<{ msgid: string }>;
+  /** WeChat's verdict on a text; a risky or review verdict is a result, not an error. */
+  msgSecCheck(input: MsgSecCheckInput): Promise<MsgSecCheckResult>;
   /** forceRefresh asks WeChat for a new token unconditionally, which invalidates the old one everywhere. */
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
 };
@@ -145,6 +166,16 @@ const phoneSchema = z.object({
   }),
 });
 const sendSchema = z.object({ msgid: z.union([z.number(), z.string()]).transform(String) });
+// label is documented as a string and answered as a number: accept both.
+const labelSchema = z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number);
+const secCheckSchema = z.object({
+  trace_id: z.string().optional(),
+  result: z.object({ suggest: z.enum(['pass', 'review', 'risky']), label: labelSchema }),
+  detail: z
+    .array(z.object({ strategy: z.string().optional(), keyword: z.string().optional() }).passthrough())
+    .optional(),
+});
+const MSG_SEC_CHECK_MAX_CHARS = 2500;
 
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -373,6 +404,37 @@ export function createWechatClient(options: WechatClientOptions): WechatClient {
         throw new WechatApiError({ endpoint: 'getuserphonenumber', errcode: 'bad_response', errmsg: 'watermark appid mismatch' });
       }
       return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode };
+    },
+
+    async msgSecCheck(input) {
+      if (Array.from(input.content).length > MSG_SEC_CHECK_MAX_CHARS) {
+        throw new WechatApiError({ endpoint: 'msg_sec_check', errcode: 47001, errmsg: `content exceeds ${MSG_SEC_CHECK_MAX_CHARS} characters` });
+      }
+      const body = {
+        content: input.content,
+        version: 2,
+        scene: input.scene,
+        openid: input.openid,
+        ...(input.title !== undefined ? { title: input.title } : {}),
+        ...(input.nickname !== undefined ? { nickname: input.nickname } : {}),
+        ...(input.signature !== undefined ? { signature: input.signature } : {}),
+      };
+      try {
+        return await withToken(
+          async (accessToken) => {
+            const json = await call('msg_sec_check', `/wxa/msg_sec_check?access_token=${encodeURIComponent(accessToken)}`, { method: 'POST', body });
+            const r = parse('msg_sec_check', secCheckSchema, json);
+            const keywords = (r.detail ?? []).flatMap((d) => (d.strategy === 'keyword' && d.keyword ? [d.keyword] : []));
+            return { suggest: r.result.suggest, label: r.result.label, traceId: r.trace_id ?? null, keywords };
+          },
+          // A check changes nothing at WeChat: repeating one whose answer was lost is safe.
+          { endpoint: 'msg_sec_check', retryAmbiguous: true },
+        );
+      } catch (error) {
+        // Version 1's answer for risky content; a verdict, not a failure.
+        if (error instanceof WechatApiError && error.errcode === 87014) return { suggest: 'risky', label: 21000, traceId: null, keywords: [] };
+        throw error;
+      }
     },
 
     async sendSubscribeMessage(input) {

@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { DomainError } from '../../_lib/errors';
 import { person, route } from '../../_lib/handler';
 import type { CampaignRow } from '../../_lib/messaging/audience';
-import { campaignOut, readSettings, requireOperator } from '../../_lib/messaging/campaigns';
+import { campaignColumns, campaignOut, readSettings, requireOperator, storeOpeningDates } from '../../_lib/messaging/campaigns';
 import { templateProblem } from '../../_lib/messaging/render';
 
 // GET  /api/console/greetings: campaigns, greeting templates, this year's holidays, settings.
-// POST /api/console/greetings: create a birthday / holiday automation or a segment campaign (draft).
+// POST /api/console/greetings: create a birthday / holiday / anniversary automation or a segment
+// campaign, one-off or recurring (draft).
 export default route({
   GET: person({
     input: z.object({}).strict(),
@@ -20,15 +21,22 @@ export default route({
         const settings = await readSettings(tx, orgId);
         const now = new Date();
         const campaigns = await tx<CampaignRow[]>`
-          select c.*, c.scheduled_on::text as scheduled_on from public.greeting_campaigns c
+          select ${campaignColumns(tx)} from public.greeting_campaigns c
           where c.org_id = ${orgId} order by c.created_at desc, c.id limit 200`;
+        const stores = await storeOpeningDates(tx, orgId);
         const templates = await tx<{ id: string; name: string; purpose: string; fields: Array<{ key: string; label: string }> }[]>`
           select id, name, purpose, fields from public.message_templates
           where org_id = ${orgId} and active and channel = 'wechat_subscribe' order by name`;
         const today = localDate(now, settings.timeZone);
         const year = Number(today.slice(0, 4));
         const holidays = [...holidaysOfYear(year), ...holidaysOfYear(year + 1)].filter((h) => h.date >= today).slice(0, 17);
-        return { campaigns: campaigns.map((c) => campaignOut(c, settings, now)), templates, holidays, settings };
+        return {
+          campaigns: campaigns.map((c) => campaignOut(c, settings, now, stores)),
+          templates,
+          holidays,
+          settings,
+          storesWithOpeningDate: stores.length,
+        };
       }),
   }),
   POST: person({
@@ -48,13 +56,18 @@ export default route({
           if (!seg) throw new DomainError(400, 'invalid_input', 'Some fields are not valid', [{ path: 'segmentId', message: 'is not a saved segment' }]);
         }
         const settings = await readSettings(tx, orgId);
+        const r = input.recurrence;
+        const weekdays = r?.every === 'week' ? [...r.weekdays].sort((a, b) => a - b) : null;
         const [c] = await tx<CampaignRow[]>`
-          insert into public.greeting_campaigns (org_id, name, kind, template_id, data, send_time, days_ahead, holiday_key, segment, segment_id, scheduled_on, budget_exempt, created_by)
+          insert into public.greeting_campaigns (org_id, name, kind, template_id, data, send_time, days_ahead, holiday_key, segment, segment_id, scheduled_on,
+            repeat_every, repeat_weekdays, repeat_month_day, repeat_until, budget_exempt, created_by)
           values (${orgId}, ${input.name}, ${input.kind}, ${input.templateId}, ${tx.json(input.data)}, ${input.sendTime}, ${input.daysAhead},
-            ${input.holidayKey ?? null}, ${tx.json(input.segment)}, ${input.segmentId ?? null}, ${input.scheduledOn ?? null}, ${input.budgetExempt ?? input.kind === 'birthday'}, ${staffId})
-          returning *, scheduled_on::text as scheduled_on`;
+            ${input.holidayKey ?? null}, ${tx.json(input.segment)}, ${input.segmentId ?? null}, ${input.scheduledOn ?? null},
+            ${r?.every ?? null}, ${weekdays}::smallint[], ${r?.every === 'month' ? r.day : null}, ${input.repeatUntil ?? null},
+            ${input.budgetExempt ?? input.kind === 'birthday'}, ${staffId})
+          returning ${campaignColumns(tx)}`;
         if (!c) throw new Error('insert returned nothing');
-        return campaignOut(c, settings, new Date());
+        return campaignOut(c, settings, new Date(), await storeOpeningDates(tx, orgId));
       }),
   }),
 });

@@ -3,15 +3,14 @@ import type { Tx } from '../../_lib/db';
 import { memberTagInputSchema, memberTagOutputSchema } from '../../../shared/schemas/member-tag.schema';
 import { notFound } from '../../_lib/errors';
 import { person, route } from '../../_lib/handler';
-import { requireStaff, requireVisibleMember } from '../../_lib/staff-guard';
+import { requireStaffForMember } from '../../_lib/staff-guard';
 
 type MemberTagInput = z.output<typeof memberTagInputSchema>;
 type MemberTagOutput = z.input<typeof memberTagOutputSchema>;
 
 // The requests' work inside the person's transaction.
 export const addMemberTagInTx = async (tx: Tx, input: MemberTagInput): Promise<MemberTagOutput> => {
-  const { staffId } = await requireStaff(tx);
-  await requireVisibleMember(tx, input.memberId);
+  const { staffId } = await requireStaffForMember(tx, input.memberId);
   const [tag] = await tx<{ group_id: string; selection: string }[]>`
     select t.group_id, g.selection from public.tags t
     join public.tag_groups g on g.org_id = t.org_id and g.id = t.group_id
@@ -31,8 +30,7 @@ export const addMemberTagInTx = async (tx: Tx, input: MemberTagInput): Promise<M
 };
 
 export const removeMemberTagInTx = async (tx: Tx, input: MemberTagInput): Promise<MemberTagOutput> => {
-  await requireStaff(tx);
-  await requireVisibleMember(tx, input.memberId);
+  await requireStaffForMember(tx, input.memberId);
   await tx`
     delete from public.member_tags
     where org_id = (select private.jwt_org_id()) and member_id = ${input.memberId} and tag_id = ${input.tagId}`;

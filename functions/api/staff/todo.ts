@@ -20,7 +20,7 @@ const personOf = (r: PersonRow): TodoPerson => ({ id: r.id, memberNo: String(r.m
 const diffDays = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>): Promise<z.input<typeof todoOutputSchema>> => {
-  const staff = await requireStaff(tx);
+  const staff = await requireStaff(tx, { customPlans: true });
   const { today, timeZone } = await brandToday(tx);
 
   const scoped = await customerWhere(tx, { scope: input.scope, birthday: 'week' }, staff);
@@ -68,9 +68,9 @@ export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>):
         from public.members m
         where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null ${inScope.frag}
           and m.lifetime_spend_fen > 0
-          and coalesce((select c.granted from public.consents c
-                        where c.org_id = m.org_id and c.member_id = m.id and c.purpose = 'marketing'
-                        order by c.created_at desc, c.id desc limit 1), false)
+          -- The member's standing marketing consent (kept on members from the ledger by
+          -- 20261201002100_segments.sql), not a ledger lookup per customer in spend order.
+          and m.marketing_consent = 'granted'
         order by m.lifetime_spend_fen desc, m.id desc
         limit 5`
     : [];

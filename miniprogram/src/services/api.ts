@@ -121,6 +121,30 @@ import {
 } from '@shared/schemas/segment-admin.schema';
 import { segmentMembersOutputSchema, type SegmentMembersInput, type SegmentMembersOutput } from '@shared/schemas/segment-members.schema';
 import { segmentExportOutputSchema, type SegmentExportInput, type SegmentExportOutput } from '@shared/schemas/segment-export.schema';
+import {
+  dashboardAssociatesSchema,
+  dashboardGreetingsSchema,
+  dashboardGrowthSchema,
+  dashboardSegmentsSchema,
+  type DashboardAssociates,
+  type DashboardGreetings,
+  type DashboardGrowth,
+  type DashboardSegments,
+} from '@shared/schemas/dashboard-charts.schema';
+import { dashboardMembersOutputSchema, type DashboardMembersOutput } from '@shared/schemas/dashboard-members.schema';
+import {
+  dataQualityReportSchema,
+  dataQualityRunOutputSchema,
+  type DataQualityReport,
+  type DataQualityRunOutput,
+} from '@shared/schemas/data-quality-report.schema';
+import {
+  storeAdminItemSchema,
+  storeListOutputSchema,
+  type StoreAdminItem,
+  type StoreListOutput,
+  type StoreOpeningDateInput,
+} from '@shared/schemas/store-admin.schema';
 import { apiRequest } from './api-client';
 
 // One function per endpoint. Inputs are the already-validated outputs of the shared zod schemas
@@ -221,12 +245,16 @@ export const api = {
   greetings: (): Promise<GreetingOverview> => apiRequest('GET', '/api/console/greetings', { output: greetingOverviewSchema }),
   createGreeting: (input: z.input<typeof greetingCampaignCreateSchema>): Promise<GreetingCampaign> =>
     apiRequest('POST', '/api/console/greetings', { body: input, output: greetingCampaignSchema }),
-  greetingDryRun: (campaignId: string): Promise<GreetingDryRun> =>
-    apiRequest('POST', '/api/console/greetings-dry-run', { body: { campaignId }, output: greetingDryRunSchema }),
+  greetingDryRun: (campaignId: string, occasionDate?: string): Promise<GreetingDryRun> =>
+    apiRequest('POST', '/api/console/greetings-dry-run', { body: { campaignId, ...(occasionDate ? { occasionDate } : {}) }, output: greetingDryRunSchema }),
   launchGreeting: (campaignId: string): Promise<GreetingCampaign> =>
     apiRequest('POST', '/api/console/greetings-launch', { body: { campaignId }, output: greetingCampaignSchema }),
   greetingStats: (campaignId: string): Promise<GreetingStats> =>
     apiRequest('GET', '/api/console/greetings-stats', { query: { campaignId }, output: greetingStatsSchema }),
+  // Stores (console): opening dates for store anniversaries, set by admins.
+  stores: (): Promise<StoreListOutput> => apiRequest('GET', '/api/console/stores', { output: storeListOutputSchema }),
+  setStoreOpeningDate: (input: StoreOpeningDateInput): Promise<StoreAdminItem> =>
+    apiRequest('POST', '/api/console/stores', { body: input, output: storeAdminItemSchema }),
   greetingCheck: (memberId: string, templateId: string): Promise<GreetingCheck> =>
     apiRequest('GET', '/api/staff/greetings', { query: { memberId, templateId }, output: greetingCheckSchema }),
   sendGreeting: (input: GreetingSendInput): Promise<GreetingSendResult> =>
@@ -249,6 +277,21 @@ export const api = {
     apiRequest('POST', '/api/console/segment-export', { body: input, output: segmentExportOutputSchema }),
   greetingDryRunOn: (campaignId: string, date: string): Promise<GreetingDryRun> =>
     apiRequest('POST', '/api/console/greetings-dry-run', { body: { campaignId, date }, output: greetingDryRunSchema }),
+
+  // Console dashboards and the data quality report (issue 7).
+  dashboardGrowth: (months = 12): Promise<DashboardGrowth> =>
+    apiRequest('GET', '/api/console/dashboard-growth', { query: { months: String(months) }, output: dashboardGrowthSchema }),
+  dashboardSegments: (storeId?: string): Promise<DashboardSegments> =>
+    apiRequest('GET', '/api/console/dashboard-segments', { query: storeId ? { storeId } : {}, output: dashboardSegmentsSchema }),
+  dashboardGreetings: (days = 30): Promise<DashboardGreetings> =>
+    apiRequest('GET', '/api/console/dashboard-greetings', { query: { days: String(days) }, output: dashboardGreetingsSchema }),
+  dashboardAssociates: (storeId?: string): Promise<DashboardAssociates> =>
+    apiRequest('GET', '/api/console/dashboard-associates', { query: storeId ? { storeId } : {}, output: dashboardAssociatesSchema }),
+  dashboardMembers: (query: Record<string, string>): Promise<DashboardMembersOutput> =>
+    apiRequest('GET', '/api/console/dashboard-members', { query, output: dashboardMembersOutputSchema }),
+  dataQuality: (): Promise<DataQualityReport> => apiRequest('GET', '/api/console/data-quality', { output: dataQualityReportSchema }),
+  runDataQuality: (): Promise<DataQualityRunOutput> =>
+    apiRequest('POST', '/api/console/data-quality', { body: {}, output: dataQualityRunOutputSchema }),
 
   // Console sign-in by QR code: the browser issues and polls, a staff member's phone approves.
   consoleTicket: (): Promise<ConsoleTicketIssueOutput> =>

@@ -4,6 +4,8 @@ import './console-nav.scss';
 
 // The console's pages, on top of each of them (the console is reached by URL: #/console/…).
 const PAGES = [
+  { key: 'dashboards', label: '数据看板', url: '/console/dashboards/index' },
+  { key: 'quality', label: '数据质量', url: '/console/quality/index' },
   { key: 'greetings', label: '问候与活动', url: '/console/greetings/index' },
   { key: 'tags', label: '标签管理', url: '/console/tags/index' },
   { key: 'segments', label: '人群分组', url: '/console/segments/index' },

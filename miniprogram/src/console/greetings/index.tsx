@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import Taro from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import {
   greetingCampaignCreateSchema,
@@ -11,10 +12,18 @@ import { Notice } from '../../components/notice';
 import { api } from '../../services/api';
 import { ConsoleNav } from '../components/console-nav';
 import { errorMessage, isApiError } from '../../services/api-client';
+import { describeRecurrence, EMPTY_REPEAT, RecurrenceFields, repeatPayload, type RepeatForm } from './recurrence-fields';
+import { UpcomingList } from './upcoming-list';
 import './index.scss';
 
-type Kind = 'birthday' | 'holiday' | 'join_anniversary' | 'segment';
-const KIND_LABEL: Record<Kind, string> = { birthday: '生日祝福', holiday: '节日问候', join_anniversary: '入会周年', segment: '人群活动' };
+type Kind = 'birthday' | 'holiday' | 'join_anniversary' | 'store_anniversary' | 'segment';
+const KIND_LABEL: Record<Kind, string> = {
+  birthday: '生日祝福',
+  holiday: '节日问候',
+  join_anniversary: '入会周年',
+  store_anniversary: '门店周年',
+  segment: '人群活动',
+};
 const STATUS_LABEL: Record<GreetingCampaign['status'], string> = { draft: '草稿', active: '进行中', paused: '已暂停', done: '已结束' };
 const REASON_LABEL: Record<string, string> = {
   no_consent: '未同意营销消息',
@@ -29,7 +38,15 @@ const REASON_LABEL: Record<string, string> = {
   outcome_unknown_after_crash: '结果未知',
 };
 const reasonText = (r: string): string => REASON_LABEL[r] ?? r;
-const PLACEHOLDER_HINT = '可用 {name} {store} {date} {holiday}';
+const PLACEHOLDER_HINT = '可用 {name} {store} {date} {holiday} {years}';
+const STORES_PAGE = '/console/stores/index';
+
+// WeChat's content security refusals name the fields to change: show them with the message.
+const launchErrorText = (e: unknown, labels: Record<string, string>): string => {
+  if (!isApiError(e) || !e.code.startsWith('content_') || e.fields.length === 0) return errorMessage(e);
+  const key = (path: string): string => path.replace(/^data\./, '');
+  return `${e.message}：${e.fields.map((f) => `${labels[key(f.path)] ?? key(f.path)}${f.message}`).join('；')}`;
+};
 
 // The operator's greetings console: create a birthday automation, a holiday greeting or a
 // segment campaign; dry-run it (who gets it, why the others don't, a rendered preview); launch
@@ -45,6 +62,7 @@ export default function GreetingsPage() {
   const [daysAhead, setDaysAhead] = useState('0');
   const [sendTime, setSendTime] = useState('10:00');
   const [scheduledOn, setScheduledOn] = useState('');
+  const [repeat, setRepeat] = useState<RepeatForm>(EMPTY_REPEAT);
   const [data, setData] = useState<Record<string, string>>({});
   const [dry, setDry] = useState<{ id: string; result: GreetingDryRun } | null>(null);
   const [stats, setStats] = useState<{ id: string; result: GreetingStats } | null>(null);
@@ -74,7 +92,7 @@ export default function GreetingsPage() {
       sendTime,
       daysAhead: Number(daysAhead),
       ...(kind === 'holiday' ? { holidayKey: holidayKey || undefined } : {}),
-      ...(kind === 'segment' ? { scheduledOn: scheduledOn || undefined } : {}),
+      ...(kind === 'segment' ? { scheduledOn: scheduledOn || undefined, ...repeatPayload(repeat) } : {}),
     });
     if (!parsed.success) {
       setFieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message])));
@@ -86,6 +104,7 @@ export default function GreetingsPage() {
       .then((c) => {
         setNotice(`已创建：${c.name}`);
         setName('');
+        setRepeat(EMPTY_REPEAT);
         load();
       })
       .catch((e: unknown) => {
@@ -94,9 +113,9 @@ export default function GreetingsPage() {
       });
   };
 
-  const run = (id: string, what: 'dry' | 'launch' | 'stats'): void => {
+  const run = (id: string, what: 'dry' | 'launch' | 'stats', occasionDate?: string): void => {
     setError(null);
-    if (what === 'dry') api.greetingDryRun(id).then((result) => setDry({ id, result })).catch((e: unknown) => setError(errorMessage(e)));
+    if (what === 'dry') api.greetingDryRun(id, occasionDate).then((result) => setDry({ id, result })).catch((e: unknown) => setError(errorMessage(e)));
     if (what === 'stats') api.greetingStats(id).then((result) => setStats({ id, result })).catch((e: unknown) => setError(errorMessage(e)));
     if (what === 'launch') {
       api
@@ -105,7 +124,11 @@ export default function GreetingsPage() {
           setNotice(`已启动：${c.name}`);
           load();
         })
-        .catch((e: unknown) => setError(errorMessage(e)));
+        .catch((e: unknown) => {
+          const c = overview?.campaigns.find((x) => x.id === id);
+          const fields = overview?.templates.find((t) => t.id === c?.templateId)?.fields ?? [];
+          setError(launchErrorText(e, Object.fromEntries(fields.map((f) => [f.key, `「${f.label}」`]))));
+        });
     }
   };
 
@@ -148,11 +171,22 @@ export default function GreetingsPage() {
             <Notice id='gr-holidayKey-error' text={fieldErrors.holidayKey} />
           </View>
         ) : null}
-        {kind === 'segment' ? (
+        {kind === 'store_anniversary' && overview?.storesWithOpeningDate === 0 ? (
           <View className='gr-row'>
-            <Text className='gr-label'>发送日期</Text>
-            <Input id='gr-scheduled-on' className='gr-input' placeholder='YYYY-MM-DD' value={scheduledOn} onInput={(e) => setScheduledOn(e.detail.value)} />
-            <Notice id='gr-scheduledOn-error' text={fieldErrors.scheduledOn} />
+            <Notice id='gr-no-opening-dates' tone='info' text='还没有门店设置开业日期：门店周年按开业日期发送。' />
+            <Text id='gr-open-stores' className='chip' onClick={() => void Taro.navigateTo({ url: STORES_PAGE })}>
+              去门店管理设置
+            </Text>
+          </View>
+        ) : null}
+        {kind === 'segment' ? (
+          <View>
+            <View className='gr-row'>
+              <Text className='gr-label'>{repeat.repeat === 'once' ? '发送日期' : '开始日期'}</Text>
+              <Input id='gr-scheduled-on' className='gr-input' placeholder='YYYY-MM-DD' value={scheduledOn} onInput={(e) => setScheduledOn(e.detail.value)} />
+              <Notice id='gr-scheduledOn-error' text={fieldErrors.scheduledOn} />
+            </View>
+            <RecurrenceFields value={repeat} onChange={setRepeat} errors={fieldErrors} />
           </View>
         ) : (
           <View className='gr-row'>
@@ -192,7 +226,14 @@ export default function GreetingsPage() {
                 {STATUS_LABEL[c.status]}
               </Text>
               {c.nextOccasion ? <Text className='muted'>下次：{c.nextOccasion}</Text> : null}
+              {c.kind === 'segment' && c.recurrence ? (
+                <Text id={`gr-repeat-text-${c.id}`} className='muted'>
+                  {describeRecurrence(c.recurrence)}
+                  {c.repeatUntil ? `，至 ${c.repeatUntil}` : ''}
+                </Text>
+              ) : null}
             </View>
+            <UpcomingList campaign={c} onDryRun={(date) => run(c.id, 'dry', date)} />
             <View className='gr-row'>
               <Text id={`gr-dry-${c.id}`} className='chip' onClick={() => run(c.id, 'dry')}>
                 试算

@@ -5,7 +5,7 @@ import { greetingSendInputSchema, type GreetingCheck } from '@shared/schemas/gre
 import { FieldError } from '../../components/field-error';
 import { Notice } from '../../components/notice';
 import { api } from '../../services/api';
-import { errorMessage } from '../../services/api-client';
+import { errorMessage, isApiError } from '../../services/api-client';
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from '../../lib/form-errors';
 
 type Template = MessageTemplateListOutput['templates'][number];
@@ -20,6 +20,13 @@ export const greetingReasonText: Record<string, string> = {
   frequency_budget: '顾客近期收到的消息已达上限',
   already_sent_today: '今天已经给这位顾客发过这条问候',
   deleted: '顾客已注销',
+};
+// WeChat's content security refused the text: say which field, and why (the server's message
+// already says nothing was sent).
+const contentRefusal = (e: unknown, fields: Template['fields']): string | null => {
+  if (!isApiError(e) || !e.code.startsWith('content_')) return null;
+  const label = (path: string): string => fields.find((f) => `data.${f.key}` === path)?.label ?? path;
+  return e.fields.length > 0 ? `${e.message}：${e.fields.map((f) => `「${label(f.path)}」${f.message}`).join('；')}` : e.message;
 };
 const statusText: Record<string, string> = { sent: '已发送', queued: '已排队', retrying: '稍后重试', failed: '发送失败', skipped: '未发送', unknown: '结果未知' };
 
@@ -71,7 +78,7 @@ export function GreetingForm({ memberId, onSent }: { memberId: string; onSent: (
       setCheck(await api.greetingCheck(memberId, chosen.id));
     } catch (e) {
       setErrors(apiFieldErrors(e));
-      setError(errorMessage(e));
+      setError(contentRefusal(e, chosen.fields) ?? errorMessage(e));
     } finally {
       setBusy(false);
     }
