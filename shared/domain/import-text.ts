@@ -1,7 +1,8 @@
 // Text clean-up for imported values: what shops' exports really contain (full-width letters and
 // digits typed with a Chinese IME, stray spaces, zero-width and control characters, NBSP).
-// NFKC folds full-width forms to their ordinary ones (ＡＢＣ１２３ → ABC123, "　" → " ").
+// NFKC folds full-width forms to their ordinary ones (ＡＢＣ１２３ → ABC123, U+3000 → " ").
 
+// eslint-disable-next-line no-control-regex -- removing control characters is what this does
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2060\ufeff]/g;
 const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2fa1f}·';
 
