@@ -7,7 +7,7 @@ import { dashboardOperations, loadDashboardSamples, type DashboardSamples } from
 // columns (see run.ts), so an operation is only its request: later features add theirs here.
 
 export type HttpRequest = { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown };
-export type TargetKind = 'search' | 'card' | 'tag-write' | 'bulk-tag' | 'dashboard' | null;
+export type TargetKind = 'search' | 'card' | 'tag-write' | 'bulk-tag' | 'dashboard' | 'segment' | null;
 
 export type Operation = {
   name: string;
