@@ -575,14 +575,22 @@ begin
     join public.subscription_credits c on c.org_id = v_org and c.member_id = g.survivor_id and c.template_id = i.ref::uuid
     where i.org_id = v_org and i.merge_id = p_merge and i.kind = 'credit' and i.detail ->> 'mode' = 'added'
   ), upd as (
-    update public.subscription_credits c set credits = b.now_credits - least((b.l ->> 'credits')::int, b.now_credits)
+    -- The survivor's own decision comes back too, unless the member decided again since.
+    update public.subscription_credits c set credits = b.now_credits - least((b.l ->> 'credits')::int, b.now_credits),
+      last_decision = case when c.decided_at = greatest((b.l ->> 'decided_at')::timestamptz, (b.s ->> 'decided_at')::timestamptz)
+                           then b.s ->> 'last_decision' else c.last_decision end,
+      decided_at = case when c.decided_at = greatest((b.l ->> 'decided_at')::timestamptz, (b.s ->> 'decided_at')::timestamptz)
+                        then (b.s ->> 'decided_at')::timestamptz else c.decided_at end
     from back b where c.org_id = v_org and c.member_id = g.survivor_id and c.template_id = b.template_id
     returning c.template_id
+  ), ins as (
+    insert into public.subscription_credits (org_id, member_id, template_id, credits, last_decision, decided_at)
+    select v_org, g.loser_id, b.template_id, least((b.l ->> 'credits')::int, b.now_credits), b.l ->> 'last_decision', (b.l ->> 'decided_at')::timestamptz
+    from back b where b.template_id in (select template_id from upd)
+    on conflict do nothing
+    returning template_id
   )
-  insert into public.subscription_credits (org_id, member_id, template_id, credits, last_decision, decided_at)
-  select v_org, g.loser_id, b.template_id, least((b.l ->> 'credits')::int, b.now_credits), b.l ->> 'last_decision', (b.l ->> 'decided_at')::timestamptz
-  from back b where b.template_id in (select template_id from upd)
-  on conflict do nothing;
+  select v_n + count(*) into v_n from ins;
   v_back := v_back || jsonb_build_object('credits', v_n);
 
   -- Fields: those the merge set and nobody changed since go back to the survivor's own.
