@@ -68,7 +68,7 @@ export const createRegionResolver = (divisions: Division[]): RegionResolver => {
 
   const cache = new Map<string, RegionResult>();
   const resolve = (raw: string): RegionResult => {
-    const text = raw.normalize('NFKC').replace(/[\s,，、/\-]+/g, '');
+    const text = raw.normalize('NFKC').replace(/[\s,，、/-]+/g, '');
     if (/^\d+$/.test(text)) {
       if (text.length === 6 && byCode.has(text)) return { ok: true, code: text, fixes: [] };
       const padded = text.length === 2 || text.length === 4 ? text.padEnd(6, '0') : text.length === 12 || text.length === 9 ? text.slice(0, 6) : null;

@@ -46,8 +46,8 @@ export type OrderValues = {
 };
 export type Normalised<V> = { ok: true; values: V; fixes: string[] } | { ok: false; field: ImportField; reason: string; fixes: string[] };
 
-const POS_NO = /^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$/;
-const WX_ID = /^[A-Za-z0-9_\-]{6,64}$/;
+const POS_NO = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const WX_ID = /^[A-Za-z0-9_-]{6,64}$/;
 const ORDER_NO = /^[A-Za-z0-9][A-Za-z0-9_\-/#.]{0,63}$/;
 
 class Rejected extends Error {

@@ -46,8 +46,8 @@ describeServer('npm run import (CLI)', () => {
 
   test('imports, prints the totals and writes the report', async () => {
     const { stdout } = await cli(file, '--org', orgId, '--source', 'pos');
-    const counts = Object.fromEntries(
-      [...stdout.matchAll(/^\s+\S+\s+(accepted|fixed|merged|unchanged|conflict|rejected)\s+([\d,]+)$/gm)].map((m) => [m[1], Number((m[2] ?? '').replace(/,/g, ''))]),
+    const counts: Record<string, number> = Object.fromEntries(
+      [...stdout.matchAll(/^\s+\S+\s+(accepted|fixed|merged|unchanged|conflict|rejected)\s+([\d,]+)$/gm)].map((m) => [m[1] ?? '', Number((m[2] ?? '').replace(/,/g, ''))]),
     );
     expect(stdout).toContain(`customers import job`);
     expect(counts.rejected).toBe(stats.invalidPhones);
