@@ -159,7 +159,12 @@ export default function ImportsPage() {
         </View>
         <View className='field'>
           <Text className='field__label'>来源（同一来源的列对应关系会被记住）</Text>
-          <Input id='import-source' className='field__input' value={source} maxlength={60} placeholder='如：POS、天猫、表格' onInput={(e) => setSource(e.detail.value)} />
+          <Input id='import-source' className='field__input' value={source} maxlength={60} placeholder='如：POS、天猫、表格' onInput={(e) => setSource(e.detail.value)}
+            // Another source may have a remembered mapping: read the file again with it.
+            onBlur={() => {
+              if (file && preview && source.trim()) runPreview(file, kind, source.trim());
+            }}
+          />
           <FieldError id='import-source-error' message={errors.source} />
         </View>
         <Text className='muted'>CSV（UTF-8 或 GBK）或 XLSX，最大 3 MB；更大的文件请用命令行 npm run import -- 文件</Text>
