@@ -26,6 +26,15 @@ import authConsoleApprove from './api/auth/console-approve';
 import authConsoleTicket from './api/auth/console-ticket';
 import authWxLogin from './api/auth/wx-login';
 import config from './api/config';
+import consoleImportPreview from './api/console/import-preview';
+import consoleImportReport from './api/console/import-report';
+import consoleImportRun from './api/console/import-run';
+import consoleImports from './api/console/imports';
+import consoleMergeApply from './api/console/merge-apply';
+import consoleMergeDismiss from './api/console/merge-dismiss';
+import consoleMergePreview from './api/console/merge-preview';
+import consoleMergeUndo from './api/console/merge-undo';
+import consoleMerges from './api/console/merges';
 import consoleTags from './api/console/tags';
 import consoleTagsMerge from './api/console/tags-merge';
 import consoleTagsUpdate from './api/console/tags-update';
@@ -86,6 +95,15 @@ export const routes: Record<string, RouteHandler> = {
   '/api/auth/console-ticket': authConsoleTicket,
   '/api/auth/wx-login': authWxLogin,
   '/api/config': config,
+  '/api/console/import-preview': consoleImportPreview,
+  '/api/console/import-report': consoleImportReport,
+  '/api/console/import-run': consoleImportRun,
+  '/api/console/imports': consoleImports,
+  '/api/console/merge-apply': consoleMergeApply,
+  '/api/console/merge-dismiss': consoleMergeDismiss,
+  '/api/console/merge-preview': consoleMergePreview,
+  '/api/console/merge-undo': consoleMergeUndo,
+  '/api/console/merges': consoleMerges,
   '/api/console/tags': consoleTags,
   '/api/console/tags-merge': consoleTagsMerge,
   '/api/console/tags-update': consoleTagsUpdate,

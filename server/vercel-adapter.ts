@@ -3,7 +3,8 @@ import type { VercelRequest, VercelResponse } from '@vercel/node';
 
 // Gives a plain Node request/response the helpers Vercel's Node runtime adds (query, body,
 // cookies; status/json/send/redirect), so the same handler files run here and on Vercel.
-const MAX_BODY_BYTES = 1024 * 1024;
+// 4.5 MB, as on Vercel: a console import sends a file of up to 3 MB as base64 (shared/schemas/import-job.schema.ts).
+const MAX_BODY_BYTES = 4.5 * 1024 * 1024;
 
 export class BodyError extends Error {
   constructor(

@@ -18,7 +18,7 @@ export default defineAppConfig({
     // The operator/admin console pages (H5).
     {
       root: 'console',
-      pages: ['privacy/index', 'greetings/index', 'tags/index', 'stores/index', 'dashboards/index', 'quality/index', 'members/index', 'segments/index'],
+      pages: ['privacy/index', 'greetings/index', 'tags/index', 'stores/index', 'dashboards/index', 'quality/index', 'members/index', 'segments/index', 'imports/index', 'merges/index'],
     },
   ],
   window: {

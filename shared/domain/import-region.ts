@@ -80,7 +80,8 @@ export const createRegionResolver = (divisions: Division[]): RegionResolver => {
       }
       return { ok: false, reason: `没有这个行政区划代码“${raw.trim().slice(0, 12)}”` };
     }
-    const fixes = ['地区名称转为行政区划代码'];
+    // A name is the ordinary way to write a region: reading it is not a fix (a code padded is).
+    const fixes: string[] = [];
     const province = matchPrefix(text, roots);
     if (province) return { ok: true, code: descend(province.node, province.rest).code, fixes };
     // No province given: a city or district on its own, if only one place has that name.

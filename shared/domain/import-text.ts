@@ -1,9 +1,11 @@
 // Text clean-up for imported values: what shops' exports really contain (full-width letters and
 // digits typed with a Chinese IME, stray spaces, zero-width and control characters, NBSP).
-// NFKC folds full-width forms to their ordinary ones (ＡＢＣ１２３ → ABC123, U+3000 → " ").
+// NFKC folds full-width forms to their ordinary ones (ＡＢＣ１２３ → ABC123, "\u3000" (ideographic space) → " ").
 
-// eslint-disable-next-line no-control-regex -- removing control characters is what this does
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2060\ufeff]/g;
+// Control characters (not tab or newlines), zero-width characters, BOM: matching control
+// characters is the point here.
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = new RegExp('[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\u200b-\\u200f\\u2060\\ufeff]', 'g');
 const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2fa1f}·';
 
 export type Cleaned = { value: string; fixes: string[] };

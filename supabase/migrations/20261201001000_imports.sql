@@ -526,6 +526,9 @@ begin
         case when r.openid is not null and d.m_openid is null then 'openid' end,
         case when r.phone_hash is not null and d.m_phone is null and not coalesce(f.f_phone and f.src_phone = r.row_no, false) then '手机号' end,
         case when r.pos_no is not null and d.m_pos is null then '会员卡号' end], null) as linked,
+      -- for a conflict: the member numbers its identifiers point at
+      case when d.conflict then (select string_agg('会员 ' || m.member_no, '、' order by m.member_no) from pg_temp._c cc
+                                 join public.members m on m.org_id = p_org and m.id = any (cc.members) where cc.leader = d.leader) end as conflicting,
       case sh.kind when 'unionid' then '（unionid 相同）' when 'openid' then '（openid 相同）'
                    when 'phone' then '（手机号相同）' when 'pos' then '（会员卡号相同）' else '' end as same
   ) x
@@ -543,8 +546,8 @@ begin
            when d.leader <> r.row_no then 'file' end as rule,
       case when r.reject_field is not null then r.reject_reason
            when d.conflict then case when coalesce(c.inserted, 0) > 0
-                                     then '标识指向不同的会员，已记为待合并，请在“会员合并”中处理'
-                                     else '标识指向不同的会员，待合并记录已存在' end
+                                     then '标识指向不同的会员（' || x.conflicting || '），已记为待合并，请在“会员合并”中处理'
+                                     else '标识指向不同的会员（' || x.conflicting || '），待合并记录已存在' end
            when d.existing is null and d.leader = r.row_no then '新建会员'
            when d.existing is null then '与第 ' || coalesce(sh.first_row, d.leader) || ' 行是同一位顾客' || x.same
            else concat_ws('；',

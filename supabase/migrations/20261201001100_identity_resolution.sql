@@ -575,14 +575,22 @@ begin
     join public.subscription_credits c on c.org_id = v_org and c.member_id = g.survivor_id and c.template_id = i.ref::uuid
     where i.org_id = v_org and i.merge_id = p_merge and i.kind = 'credit' and i.detail ->> 'mode' = 'added'
   ), upd as (
-    update public.subscription_credits c set credits = b.now_credits - least((b.l ->> 'credits')::int, b.now_credits)
+    -- The survivor's own decision comes back too, unless the member decided again since.
+    update public.subscription_credits c set credits = b.now_credits - least((b.l ->> 'credits')::int, b.now_credits),
+      last_decision = case when c.decided_at = greatest((b.l ->> 'decided_at')::timestamptz, (b.s ->> 'decided_at')::timestamptz)
+                           then b.s ->> 'last_decision' else c.last_decision end,
+      decided_at = case when c.decided_at = greatest((b.l ->> 'decided_at')::timestamptz, (b.s ->> 'decided_at')::timestamptz)
+                        then (b.s ->> 'decided_at')::timestamptz else c.decided_at end
     from back b where c.org_id = v_org and c.member_id = g.survivor_id and c.template_id = b.template_id
     returning c.template_id
+  ), ins as (
+    insert into public.subscription_credits (org_id, member_id, template_id, credits, last_decision, decided_at)
+    select v_org, g.loser_id, b.template_id, least((b.l ->> 'credits')::int, b.now_credits), b.l ->> 'last_decision', (b.l ->> 'decided_at')::timestamptz
+    from back b where b.template_id in (select template_id from upd)
+    on conflict do nothing
+    returning template_id
   )
-  insert into public.subscription_credits (org_id, member_id, template_id, credits, last_decision, decided_at)
-  select v_org, g.loser_id, b.template_id, least((b.l ->> 'credits')::int, b.now_credits), b.l ->> 'last_decision', (b.l ->> 'decided_at')::timestamptz
-  from back b where b.template_id in (select template_id from upd)
-  on conflict do nothing;
+  select v_n + count(*) into v_n from ins;
   v_back := v_back || jsonb_build_object('credits', v_n);
 
   -- Fields: those the merge set and nobody changed since go back to the survivor's own.
@@ -617,6 +625,42 @@ end
 $$;
 revoke execute on function public.member_merge_undo(uuid) from public;
 grant execute on function public.member_merge_undo(uuid) to authenticated;
+
+-- The console's overview: open candidates (both members still there) with a card of each, and
+-- the recent merges (the retired member's number and name too, which no policy shows anymore).
+create or replace function public.member_merge_overview(p_limit int default 100) returns jsonb
+  language plpgsql stable security definer set search_path = ''
+as $$
+declare
+  v_org uuid := private.require_org_wide();
+begin
+  return jsonb_build_object(
+    'candidates', coalesce((
+      select jsonb_agg(x.j order by x.created_at desc) from (
+        select c.created_at, jsonb_build_object('id', c.id, 'rule', c.rule, 'source', c.source, 'jobId', c.job_id, 'rowNo', c.row_no,
+                 'createdAt', c.created_at, 'a', private.member_merge_card(a), 'b', private.member_merge_card(b)) as j
+        from public.member_merge_candidates c
+        join public.members a on a.org_id = c.org_id and a.id = c.member_a
+        join public.members b on b.org_id = c.org_id and b.id = c.member_b
+        where c.org_id = v_org and c.status = 'open' and a.deleted_at is null and b.deleted_at is null
+        order by c.created_at desc limit least(greatest(p_limit, 1), 500)
+      ) x), '[]'::jsonb),
+    'merges', coalesce((
+      select jsonb_agg(x.j order by x.performed_at desc) from (
+        select g.performed_at, jsonb_build_object('id', g.id, 'rule', g.rule,
+                 'survivor', jsonb_build_object('id', s.id, 'memberNo', s.member_no::text, 'name', s.name),
+                 'loser', jsonb_build_object('id', l.id, 'memberNo', l.member_no::text, 'name', l.name),
+                 'moved', g.moved, 'performedAt', g.performed_at, 'undoneAt', g.undone_at) as j
+        from public.member_merges g
+        join public.members s on s.org_id = g.org_id and s.id = g.survivor_id
+        join public.members l on l.org_id = g.org_id and l.id = g.loser_id
+        where g.org_id = v_org
+        order by g.performed_at desc limit 50
+      ) x), '[]'::jsonb));
+end
+$$;
+revoke execute on function public.member_merge_overview(int) from public;
+grant execute on function public.member_merge_overview(int) to authenticated;
 
 -- Dismiss: "not the same person". A dismissed pair is not proposed again by later imports.
 create or replace function public.member_merge_dismiss(p_candidate uuid) returns boolean

@@ -117,7 +117,7 @@ export const stageByInsert = async (tx: Tx, kind: ImportKind, orgId: string, job
   };
   const recordType = columns.map((c) => `${c} ${types[c] ?? 'text'}`).join(', ');
   const statement = `insert into ${table} (org_id, job_id, ${columns.join(', ')})
-    select $1::uuid, $2::uuid, ${columns.map((c) => `x.${c}`).join(', ')} from jsonb_to_recordset($3::jsonb) as x(${recordType})`;
+    select $1::uuid, $2::uuid, ${columns.map((c) => `x.${c}`).join(', ')} from jsonb_to_recordset($3::text::jsonb) as x(${recordType})`;
   let batch: StagingRow[] = [];
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;

@@ -66,6 +66,30 @@ import {
 import { bulkTagOutputSchema, type bulkTagInputSchema, type BulkTagOutput } from '@shared/schemas/member-tag.schema';
 import { todoOutputSchema, type TodoOutput } from '@shared/schemas/todo-list.schema';
 import {
+  importListOutputSchema,
+  importPreviewOutputSchema,
+  importReportOutputSchema,
+  importRunOutputSchema,
+  importStartOutputSchema,
+  type importPreviewInputSchema,
+  type ImportList,
+  type ImportPreview,
+  type ImportReport,
+  type ImportStartInput,
+  type ImportStartOutput,
+} from '@shared/schemas/import-job.schema';
+import {
+  mergeApplyOutputSchema,
+  mergeDismissOutputSchema,
+  mergeOverviewOutputSchema,
+  mergePreviewOutputSchema,
+  mergeUndoOutputSchema,
+  type MergeApplyOutput,
+  type MergeOverview,
+  type MergePairInput,
+  type MergePreview,
+} from '@shared/schemas/member-merge.schema';
+import {
   tagAdminListOutputSchema,
   tagAdminWriteOutputSchema,
   tagMergeOutputSchema,
@@ -240,6 +264,26 @@ export const api = {
     apiRequest('GET', '/api/staff/message-templates', { output: messageTemplateListOutputSchema }),
   deactivateStaff: (staffId: string): Promise<StaffDeactivateOutput> =>
     apiRequest('POST', '/api/staff/staff-deactivate', { body: { staffId }, output: staffDeactivateOutputSchema }),
+
+  // Imports and identity resolution (issue 7, console).
+  importPreview: (input: z.input<typeof importPreviewInputSchema>): Promise<ImportPreview> =>
+    apiRequest('POST', '/api/console/import-preview', { body: input, output: importPreviewOutputSchema }),
+  importStart: (input: ImportStartInput): Promise<ImportStartOutput> =>
+    apiRequest('POST', '/api/console/imports', { body: input, output: importStartOutputSchema }),
+  importRun: (jobId: string): Promise<{ job: ImportStartOutput['job'] }> =>
+    apiRequest('POST', '/api/console/import-run', { body: { jobId }, output: importRunOutputSchema }),
+  importJobs: (): Promise<ImportList> => apiRequest('GET', '/api/console/imports', { output: importListOutputSchema }),
+  importReport: (query: { jobId: string; outcome?: string; after?: number; limit?: number; format?: 'json' | 'csv' }): Promise<ImportReport> =>
+    apiRequest('GET', '/api/console/import-report', { query, output: importReportOutputSchema }),
+  merges: (): Promise<MergeOverview> => apiRequest('GET', '/api/console/merges', { output: mergeOverviewOutputSchema }),
+  mergePreview: (input: MergePairInput): Promise<MergePreview> =>
+    apiRequest('POST', '/api/console/merge-preview', { body: input, output: mergePreviewOutputSchema }),
+  mergeApply: (input: MergePairInput): Promise<MergeApplyOutput> =>
+    apiRequest('POST', '/api/console/merge-apply', { body: input, output: mergeApplyOutputSchema }),
+  mergeUndo: (mergeId: string): Promise<{ mergeId: string; restored: Record<string, number> }> =>
+    apiRequest('POST', '/api/console/merge-undo', { body: { mergeId }, output: mergeUndoOutputSchema }),
+  mergeDismiss: (candidateId: string): Promise<{ candidateId: string; dismissed: true }> =>
+    apiRequest('POST', '/api/console/merge-dismiss', { body: { candidateId }, output: mergeDismissOutputSchema }),
 
   // Greetings (issue 6): the operator console, and an associate's 1:1 greeting.
   greetings: (): Promise<GreetingOverview> => apiRequest('GET', '/api/console/greetings', { output: greetingOverviewSchema }),

@@ -9,6 +9,9 @@ const PAGES = [
   { key: 'greetings', label: '问候与活动', url: '/console/greetings/index' },
   { key: 'tags', label: '标签管理', url: '/console/tags/index' },
   { key: 'segments', label: '人群分组', url: '/console/segments/index' },
+  { key: 'imports', label: '数据导入', url: '/console/imports/index' },
+  { key: 'merges', label: '客户合并', url: '/console/merges/index' },
+  { key: 'stores', label: '门店', url: '/console/stores/index' },
 ] as const;
 
 export function ConsoleNav({ current }: { current: (typeof PAGES)[number]['key'] | null }) {

@@ -7,6 +7,7 @@ import { api } from '../../services/api';
 import { errorMessage } from '../../services/api-client';
 import { apiFieldErrors, zodFieldErrors } from '../../lib/form-errors';
 import './index.scss';
+import { ConsoleNav } from '../components/console-nav';
 
 // Console (H5): the brand's stores and their opening dates, the day store-anniversary greetings
 // celebrate (Feb 29 openings on Feb 28 in short years). Admins set them; operators read them.
@@ -53,6 +54,7 @@ export default function ConsoleStoresPage() {
 
   return (
     <View className='page stores-page'>
+      <ConsoleNav current='stores' />
       <View className='card'>
         <Text className='card__title'>门店与开业日期</Text>
         <Text className='muted'>门店周年问候在每家门店的开业纪念日发送给该店会员（2 月 29 日开业的门店，平年在 2 月 28 日）。</Text>

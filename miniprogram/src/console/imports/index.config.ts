@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '导入顾客与订单' });
