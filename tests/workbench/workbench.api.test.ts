@@ -29,7 +29,7 @@ const all = async (token: string, params: Record<string, string | undefined>): P
   const out: Item[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 200; i++) {
-    const r = await api<List>(app, `/api/staff/customers?${q({ ...params, limit: 37, cursor })}`, { token });
+    const r = await api<List>(app, `/api/staff/customers?${q({ limit: 37, ...params, cursor })}`, { token });
     if (r.status !== 200) throw new Error(`list failed: ${r.status} ${JSON.stringify(r.body)}`);
     out.push(...r.body.items);
     if (!r.body.nextCursor) break;
@@ -160,6 +160,30 @@ describe('finding customers', () => {
       order by joined_at desc, id desc`;
     // Exactly those, across pages, in the list's order (newest first): the fragment's index is
     // read in that order, so paging must continue where the last page stopped.
+    expect(got.map((x) => x.id)).toEqual(want.map((x) => x.id));
+    expect(got.length).toBeGreaterThan(0);
+  });
+
+  test.each<[string, (initials: string) => Record<string, string>]>([
+    // Small pages: a page is found among the first members of the store (the probe), and the
+    // last pages are not (the planner's own path); both must page on exactly.
+    ['one initial (matches many: read in list order)', (i) => ({ q: i.slice(0, 1), limit: '3' })],
+    ['two initials', (i) => ({ q: i.slice(0, 2), limit: '2' })],
+    ['one initial and birthdays this month', (i) => ({ q: i.slice(0, 1), birthday: 'month', limit: '2' })],
+  ])('pinyin initials page exactly, in order: %s', async (_name, params) => {
+    const [m] = await app.sql<{ name_initials: string }[]>`
+      select name_initials from public.members where store_id = ${ids.s1} and deleted_at is null and name_initials <> '' order by member_no limit 1`;
+    if (!m) throw new Error('no member');
+    const p = params(m.name_initials);
+    const got = await all(wang, { scope: 'store', ...p });
+    const keys = birthdayKeysFor(windowDates('month', localDate(new Date(), 'Asia/Shanghai')));
+    const want = await app.sql<{ id: string }[]>`
+      select id from public.members
+      where store_id = ${ids.s1} and deleted_at is null and (starts_with(name_initials, ${p.q ?? ''}) or starts_with(name_pinyin, ${p.q ?? ''}))
+        ${p.birthday ? app.sql`and (birthday_calendar, birth_month, birth_day, birth_leap_month) in (
+          select * from unnest(${keys.map((k) => k.calendar)}::text[], ${keys.map((k) => String(k.month))}::text[]::smallint[],
+                               ${keys.map((k) => String(k.day))}::text[]::smallint[], ${keys.map((k) => String(k.leapMonth))}::text[]::boolean[]))` : app.sql``}
+      order by joined_at desc, id desc`;
     expect(got.map((x) => x.id)).toEqual(want.map((x) => x.id));
     expect(got.length).toBeGreaterThan(0);
   });

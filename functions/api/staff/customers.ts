@@ -175,8 +175,10 @@ export const resolveScope = (filter: Pick<CustomerFilter, 'scope' | 'storeId'>, 
 
 // The WHERE clause (after `m.org_id = … and m.deleted_at is null`) of a filter: shared by the
 // list and bulk tagging, so "tag everyone in this list" tags exactly the list.
-// `frag` = `base` (everything but tags) + `tags`; the list's tag probe applies them apart.
-export type CustomerWhere = Fragment & { join: PendingQuery<PgRow[]>; joinedTerms: boolean; base: PendingQuery<PgRow[]>; tags: PendingQuery<PgRow[]> };
+// `frag` = `base` (scope, owner, purchase dates, RFM, churn: the index range a page is read
+// from) + `probed` (search, birthday window, tags: tested per member); the list's probe applies
+// them apart.
+export type CustomerWhere = Fragment & { join: PendingQuery<PgRow[]>; joinedTerms: boolean; base: PendingQuery<PgRow[]>; probed: PendingQuery<PgRow[]> };
 export const customerWhere = async (
   tx: Tx,
   filter: CustomerFilter,
@@ -206,12 +208,11 @@ export const customerWhere = async (
   const base = tx`
     ${scopeFilter(tx, scope, filter.storeId)}
     ${filter.ownerId ? tx`and m.associate_id = ${filter.ownerId}` : tx``}
-    ${search.where}
-    ${birthdayFilter(tx, filter.birthday, today)}
     ${purchaseFilter(tx, filter, timeZone)}
     ${listFilter(tx, 'rfm_class', filter.rfmClass)}
     ${listFilter(tx, 'churn_state', filter.churn)}`;
-  return { join: search.join, joinedTerms: search.joined, base, tags: tags.frag, frag: tx`${base} ${tags.frag}` };
+  const probed = tx`${search.where} ${birthdayFilter(tx, filter.birthday, today)} ${tags.frag}`;
+  return { join: search.join, joinedTerms: search.joined, base, probed, frag: tx`${base} ${probed}` };
 };
 
 // Each sort: its key expression (matching an index of the migration) and the key's SQL type.
@@ -230,8 +231,8 @@ const sortKey = (tx: Tx, sort: CustomerSort) => {
 
 export type CustomerListQuery = z.output<typeof customerListInputSchema>;
 
-// Members of the scope read in order before the tag probe gives up (see listCustomersInTx).
-const TAG_PROBE_WINDOW = 1500;
+// Members of the scope read in order before the probe gives up (see listCustomersInTx).
+const PROBE_WINDOW = 1500;
 
 // The request's work inside the person's transaction.
 export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promise<z.input<typeof customerListOutputSchema>> => {
@@ -244,25 +245,29 @@ export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promi
            m.last_purchase_at, m.lifetime_spend_fen, m.order_count, m.last_contact_at, (${key.expr})::text as sort_key,
            m.rfm_class, m.churn_state, m.tier`;
   const cursorCond = after ? tx`and (${key.expr}, m.id) < (${key.cast(after[0])}, ${after[1]}::uuid)` : tx``;
-  // Tags, the fast path: the next TAG_PROBE_WINDOW members of the scope in the list's order (one
-  // range of its (org, store | associate, sort key) index), each probed for every chosen group.
-  // When a page is among them it is the exact page, whatever the tags' frequencies; otherwise
-  // (rare combinations) the grouped pass over the tags' rows below decides. A popular pair in
-  // a 37 k store is found within a few hundred members; the grouped pass reads every tagged row.
-  if (splitTagIds(input.tagIds).length > 0 && !input.q) {
+  // The probe, for filters that may match many (tags, pinyin or initials, a birthday window):
+  // the next PROBE_WINDOW members of the scope in the list's order (one range of its
+  // (org, store | associate, sort key) index), each tested against those filters. When a page is
+  // among them it is the exact page, however common or rare the filters are; otherwise (rare
+  // matches) the plan below decides, which is cheap exactly then: it reads only the matches.
+  // A common tag pair or initial in a 37 k store is found within a few hundred members; read
+  // through their own indexes they are thousands of rows to fetch and sort.
+  const pinyin = input.q !== undefined && /^[a-zA-Z]+$/.test(input.q);
+  if ((splitTagIds(input.tagIds).length > 0 || input.birthday !== undefined || pinyin) && (input.q === undefined || pinyin)) {
     const probe = await customerWhere(tx, input, staff, { tagProbe: true });
     const probed = await tx<Row[]>`
       select ${columns}
       from (
         -- (Named columns: a person may not read every column of members, e.g. phone_enc.)
         select m.org_id, m.id, m.member_no, m.name, m.phone_masked, m.store_id, m.associate_id, m.joined_at, m.last_purchase_at,
-               m.lifetime_spend_fen, m.order_count, m.last_contact_at, m.rfm_class, m.churn_state, m.tier
+               m.lifetime_spend_fen, m.order_count, m.last_contact_at, m.rfm_class, m.churn_state, m.tier,
+               m.name_initials, m.name_pinyin, m.birthday_calendar, m.birth_month, m.birth_day, m.birth_leap_month
         from public.members m
         where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null ${probe.base} ${cursorCond}
         order by ${key.expr} desc, m.id desc
-        limit ${TAG_PROBE_WINDOW}
+        limit ${PROBE_WINDOW}
       ) m
-      where true ${probe.tags}
+      where true ${probe.probed}
       order by ${key.expr} desc, m.id desc
       limit ${limit + 1}`;
     if (probed.length > limit) return pageOf(probed, limit, sort);
