@@ -24,11 +24,11 @@ create table public.member_search_terms (
   primary key (org_id, member_id, term),
   foreign key (org_id, member_id) references public.members (org_id, id) on delete cascade
 );
--- A fragment's members in one store, newest first, and in the whole org (operators): the
--- list's default order (joined_at desc, id desc), so the first page of 王 in a store of 37 k
--- members is its first 21 index entries, not a sort of the ~2,600 who have 王 in their name.
+-- A fragment's members in one store, newest first: the list's default order (joined_at desc,
+-- id desc), so the first page of 王 in a store of 37 k members is its first 21 index entries,
+-- not a sort of the ~2,600 who have 王 in their name. Org-wide (operators), the list walks
+-- members in order and probes the primary key instead.
 create index member_search_terms_store_idx on public.member_search_terms (org_id, term, store_id, joined_at desc, member_id desc);
-create index member_search_terms_org_idx on public.member_search_terms (org_id, term, joined_at desc, member_id desc);
 
 -- Comments --------------------------------------------------------------------------------------
 

@@ -50,3 +50,23 @@ create index members_store_birthday_idx on public.members
 drop index if exists public.members_name_idx;
 drop index if exists public.members_store_name_idx;
 drop index if exists public.members_birthday_key_idx;
+
+-- 4. Org-wide reads of members: the cheap test first -----------------------------------------
+--
+-- The read policy's OR is evaluated in the order written, per row. For an operator every row
+-- first compared its store with each of the org's ~200 stores (my_store_ids) before reaching
+-- is_org_wide(), which is true: a segment count of 176 k members spent most of its time there
+-- (1.1 s under RLS against 135 ms as the owner at 1 M). Same rule, cheapest test first; the
+-- initplan is computed once per statement.
+drop policy if exists "Members see themselves; staff see their stores' members; operators their org" on public.members;
+create policy "Members see themselves; staff see their stores' members; operators their org"
+  on public.members for select to authenticated
+  using (
+    org_id = (select private.jwt_org_id())
+    and deleted_at is null
+    and (
+      (select private.is_org_wide())
+      or account_id = (select auth.uid())
+      or store_id = any ((select private.my_store_ids())::uuid[])
+    )
+  );

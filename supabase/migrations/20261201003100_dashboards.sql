@@ -250,9 +250,11 @@ grant execute on function public.compact_dashboard_counters(uuid) to service_rol
 
 -- Drill-down lists org-wide (operators): a class / state / tier newest first is one index range
 -- (the RFM migration has the per-store ones).
-create index members_org_rfm_idx on public.members (org_id, rfm_class, joined_at desc, id desc) where deleted_at is null;
-create index members_org_churn_idx on public.members (org_id, churn_state, joined_at desc, id desc) where deleted_at is null;
-create index members_org_tier_idx on public.members (org_id, tier, joined_at desc, id desc) where deleted_at is null;
+-- store_id and account_id included: the columns the members read policy tests, so a count
+-- under RLS stays an index-only scan instead of a heap fetch per member.
+create index members_org_rfm_idx on public.members (org_id, rfm_class, joined_at desc, id desc) include (store_id, account_id) where deleted_at is null;
+create index members_org_churn_idx on public.members (org_id, churn_state, joined_at desc, id desc) include (store_id, account_id) where deleted_at is null;
+create index members_org_tier_idx on public.members (org_id, tier, joined_at desc, id desc) include (store_id, account_id) where deleted_at is null;
 -- Greeting results per campaign and day, counted from the outbox by an index-only scan (member_id
 -- is there for the policy, which the scan must evaluate).
 create index greeting_sends_results_idx on public.greeting_sends (org_id, campaign_id, occasion_date)
