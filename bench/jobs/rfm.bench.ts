@@ -26,17 +26,18 @@ export const rfmJob: BenchJob = {
     log('  RFM: full refresh of the org …');
     const full = await timed(() => owner<{ purchasers: number; changed: number; skipped: boolean }[]>`
       select purchasers, changed, skipped from public.rfm_refresh_org(${orgId}, ${at})`);
+    // (Aggregated, so every score is really computed: a bare count(*) would skip the select list.)
     const floor = await timed(() => owner`
-      select count(*) from (
-        select private.rfm_scores(m.last_purchase_at, m.order_count, m.lifetime_spend_fen, b.r_edges, b.f_edges, b.m_edges),
-               private.churn_state_of(m.first_purchase_at, m.last_purchase_at, m.order_count, ${at})
-        from public.members m join public.rfm_breakpoints b on b.org_id = m.org_id
-        where m.org_id = ${orgId}) x`);
+      select count(*) filter (where x.s is distinct from array[m.rfm_r, m.rfm_f, m.rfm_m] or x.c is distinct from m.churn_state)
+      from public.members m join public.rfm_breakpoints b on b.org_id = m.org_id,
+        lateral (select private.rfm_scores(m.last_purchase_at, m.order_count, m.lifetime_spend_fen, b.r_edges, b.f_edges, b.m_edges) as s,
+                        private.churn_state_of(m.first_purchase_at, m.last_purchase_at, m.order_count, ${at}) as c) x
+      where m.org_id = ${orgId}`);
     const r = full.value[0];
     rows.push({
       metric: `full refresh: ${size.members.toLocaleString('en-US')} members, ~${(size.lines / 1e6).toFixed(0)} M order lines; ${(r?.changed ?? 0).toLocaleString('en-US')} members changed`,
       value: `${(full.ms / 1000).toFixed(1)} s`,
-      floor: `${(floor.ms / 1000).toFixed(1)} s (scoring only, no writes)`,
+      floor: `${(floor.ms / 1000).toFixed(1)} s (the same scoring and comparison, no writes)`,
       ratio: full.ms / Math.max(floor.ms, 1),
       target: "< 300 s (a cron function's limit)",
       met: full.ms < 300_000,

@@ -53,12 +53,14 @@ alter table public.rfm_breakpoints enable row level security;
 
 -- 3. Pure rules (the same as shared/domain/rfm.ts) ----------------------------------------------
 --
--- Plain SQL, immutable, not security definer: the planner inlines them into the set-based
--- statements below.
+-- Plain SQL, immutable, not security definer and without a SET clause (a function with one is
+-- never inlined): the planner inlines them into the set-based statements below. Measured at 1 M
+-- members: with `set search_path` each was a real call, and a refresh that changed 3,654
+-- members took 65 s scoring everyone twice.
 
 -- 1 + the number of edges the value is strictly above (timestamps, counts, fen alike).
 create or replace function private.rfm_score_against(p_value anyelement, p_edges anyarray) returns smallint
-  language sql immutable parallel safe set search_path = ''
+  language sql immutable parallel safe
 as $$
   select (1 + (p_value > p_edges[1])::int + (p_value > p_edges[2])::int + (p_value > p_edges[3])::int + (p_value > p_edges[4])::int)::smallint
 $$;
@@ -67,7 +69,7 @@ $$;
 create or replace function private.rfm_scores(
   p_last timestamptz, p_orders int, p_spend bigint, p_r timestamptz[], p_f int[], p_m bigint[]
 ) returns smallint[]
-  language sql immutable parallel safe set search_path = ''
+  language sql immutable parallel safe
 as $$
   select case when coalesce(p_orders, 0) > 0 and p_last is not null and p_r is not null
     then array[private.rfm_score_against(p_last, p_r), private.rfm_score_against(p_orders, p_f), private.rfm_score_against(p_spend, p_m)]
@@ -76,7 +78,7 @@ as $$
 $$;
 
 create or replace function private.rfm_class_of(p_r smallint, p_f smallint, p_m smallint) returns text
-  language sql immutable parallel safe set search_path = ''
+  language sql immutable parallel safe
 as $$
   select case when p_r is null or p_f is null or p_m is null then null else
     case when p_m >= 4 then 'important_' else 'general_' end ||
@@ -85,7 +87,7 @@ as $$
 $$;
 
 create or replace function private.churn_state_of(p_first timestamptz, p_last timestamptz, p_orders int, p_at timestamptz) returns text
-  language sql immutable parallel safe set search_path = ''
+  language sql immutable parallel safe
 as $$
   select case
     when coalesce(p_orders, 0) <= 0 or p_last is null then 'no_purchase'
