@@ -306,8 +306,11 @@ const dispatchThroughput = async (ctx: BenchJobContext, settings: Settings, toda
     const runs: DispatchRun[] = [];
     let openids: string[] = [];
     for (const [d, c] of [
+      // As the cron runs it (functions/api/cron/greetings-dispatch.ts: 16 in flight), one and
+      // four at once, and the narrow waves of earlier versions for comparison.
       [1, 4],
-      [4, 4],
+      [1, 16],
+      [4, 16],
     ] as const) {
       const r = await dispatchRun(ctx, pool, sim, settings, today, stores.map((s) => s.id), d, c);
       ctx.log(`dispatch ${d} × ${c}: ${r.sent} messages in ${fmt(r.ms)} ms`);
