@@ -15,6 +15,7 @@ import { errorMessage, isApiError } from '../../services/api-client';
 import { describeRecurrence, EMPTY_REPEAT, RecurrenceFields, repeatPayload, type RepeatForm } from './recurrence-fields';
 import { UpcomingList } from './upcoming-list';
 import './index.scss';
+import { greetingReasonLabel } from '../components/labels';
 
 type Kind = 'birthday' | 'holiday' | 'join_anniversary' | 'store_anniversary' | 'segment';
 const KIND_LABEL: Record<Kind, string> = {
@@ -25,19 +26,8 @@ const KIND_LABEL: Record<Kind, string> = {
   segment: '人群活动',
 };
 const STATUS_LABEL: Record<GreetingCampaign['status'], string> = { draft: '草稿', active: '进行中', paused: '已暂停', done: '已结束' };
-const REASON_LABEL: Record<string, string> = {
-  no_consent: '未同意营销消息',
-  consent_withdrawn: '已撤回同意',
-  no_credit: '未订阅该消息',
-  frequency_budget: '频次已满',
-  quiet_hours: '免打扰时段',
-  deleted: '已注销',
-  invalid_template_data: '模板内容不合规',
-  no_openid: '未使用小程序',
-  refused: '用户拒收',
-  outcome_unknown_after_crash: '结果未知',
-};
-const reasonText = (r: string): string => REASON_LABEL[r] ?? r;
+// Skip and failure reasons: one table for every console page (components/labels.ts).
+const reasonText = greetingReasonLabel;
 const PLACEHOLDER_HINT = '可用 {name} {store} {date} {holiday} {years}';
 const STORES_PAGE = '/console/stores/index';
 

@@ -4,20 +4,11 @@ import { greetingCampaignCreateSchema, type GreetingDryRun, type GreetingOvervie
 import { Notice } from '../../components/notice';
 import { api } from '../../services/api';
 import { errorMessage, isApiError } from '../../services/api-client';
+import { GREETING_REASON_LABELS } from '../components/labels';
 
 // onCreated: the page refreshes its list (a segment in use by a campaign cannot be deleted).
 type CampaignFormProps = { segmentId: string; segmentName: string; today: string; onCreated?: () => void };
 
-const REASON_LABEL: Record<string, string> = {
-  no_consent: '未同意营销消息',
-  consent_withdrawn: '已撤回同意',
-  no_credit: '未订阅该消息',
-  frequency_budget: '频次已满',
-  quiet_hours: '免打扰时段',
-  deleted: '已注销',
-  invalid_template_data: '模板内容不合规',
-  no_openid: '未使用小程序',
-};
 
 // "Use in a campaign": a one-off segment campaign whose audience is this saved segment (its
 // rules as they are when the campaign is planned), created as a draft and dry-run at once — how
@@ -126,7 +117,7 @@ export function CampaignForm({ segmentId, segmentName, today, onCreated }: Campa
           </Text>
           {Object.entries(dry.skipped).map(([r, n]) => (
             <View key={r} id={`seg-dry-skip-${r}`} className='seg-dry__row'>
-              <Text>{REASON_LABEL[r] ?? r}</Text>
+              <Text>{GREETING_REASON_LABELS[r] ?? r}</Text>
               <Text>{n}</Text>
             </View>
           ))}
