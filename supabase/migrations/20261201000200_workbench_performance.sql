@@ -41,15 +41,6 @@ create index members_associate_birthday_idx on public.members
 create index members_store_birthday_idx on public.members
   (org_id, store_id, birthday_calendar, birth_month, birth_day, birth_leap_month) where deleted_at is null and birthday_calendar is not null;
 
--- Slipping away: the at-risk customers of an associate (or a store), biggest spenders first. The
--- spend indexes put them last (at-risk customers are rarely the big spenders): an associate with
--- 11,714 customers, 1,280 at risk, read ~8,000 index entries and heap rows for the first 50.
--- Partial, so only at-risk members (≈ 1 in 9) are in them.
-create index members_associate_at_risk_idx on public.members (org_id, associate_id, lifetime_spend_fen desc, id desc)
-  where deleted_at is null and churn_state = 'at_risk';
-create index members_store_at_risk_idx on public.members (org_id, store_id, lifetime_spend_fen desc, id desc)
-  where deleted_at is null and churn_state = 'at_risk';
-
 -- 3. Fewer indexes for every write of members -----------------------------------------------
 --
 -- Each index of members is paid by every insert (an import of 1 M customers maintains all of
