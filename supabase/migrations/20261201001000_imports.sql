@@ -411,19 +411,29 @@ begin
   -- What each matched member lacks and its group has (never overwriting what it has). The
   -- phone goes with its blind index: filled only when the member has no phone yet.
   create temp table _fill on commit drop as
-  select m.id as member_id,
-         (m.name is null and v.name is not null) as f_name,
-         (m.gender = 'unknown' and v.gender in ('male', 'female')) as f_gender,
-         (m.birthday_calendar is null and v.birthday_calendar is not null) as f_birthday,
-         (m.region_code is null and v.region_code is not null) as f_region,
-         (m.phone_enc is null and v.phone_hash is not null) as f_phone,
-         (m.store_id is null and st.id is not null) as f_store,
-         (v.joined_at is not null and v.joined_at < m.joined_at) as f_joined,
-         st.id as store_id, v.*
-  from (select distinct on (d.leader) d.leader, d.existing from pg_temp._d d where d.existing is not null) d
-  join pg_temp._v v on v.leader = d.leader
-  join public.members m on m.org_id = p_org and m.id = d.existing
-  left join public.stores st on st.org_id = p_org and st.code = v.store_code;
+  select x.*, (x.f_name or x.f_gender or x.f_birthday or x.f_region or x.f_phone or x.f_store or x.f_joined) as changed
+  from (
+    select m.id as member_id,
+           (m.name is null and v.name is not null) as f_name,
+           (m.gender = 'unknown' and v.gender in ('male', 'female')) as f_gender,
+           (m.birthday_calendar is null and v.birthday_calendar is not null) as f_birthday,
+           (m.region_code is null and v.region_code is not null) as f_region,
+           (m.phone_enc is null and v.phone_hash is not null) as f_phone,
+           (m.store_id is null and st.id is not null) as f_store,
+           (v.joined_at is not null and v.joined_at < m.joined_at) as f_joined,
+           st.id as store_id, v.*
+    from (select distinct on (d.leader) d.leader, d.existing from pg_temp._d d where d.existing is not null) d
+    join pg_temp._v v on v.leader = d.leader
+    join public.members m on m.org_id = p_org and m.id = d.existing
+    left join public.stores st on st.org_id = p_org and st.code = v.store_code
+  ) x;
+  -- Keyed by member (a member is matched by one group only: rows matching the same member share
+  -- the 'member' key, so they are one group). Without the key the update below was a nested loop
+  -- over a sequential scan of this table once per member of the org whenever the statistics of
+  -- members did not know the org yet (it had just been imported, autovacuum had not analysed it):
+  -- a re-import of 100 k rows had not finished after 12 minutes. With it, the worst plan is one
+  -- index probe per member.
+  alter table pg_temp._fill add primary key (member_id);
   analyze pg_temp._fill;
 
   update public.members m set
@@ -444,8 +454,7 @@ begin
     store_id = case when f.f_store then f.store_id else m.store_id end,
     joined_at = case when f.f_joined then f.joined_at else m.joined_at end
   from pg_temp._fill f
-  where m.org_id = p_org and m.id = f.member_id
-    and (f.f_name or f.f_gender or f.f_birthday or f.f_region or f.f_phone or f.f_store or f.f_joined);
+  where m.org_id = p_org and m.id = f.member_id and f.changed;
 
   -- Identities of every row of a resolved group that its member does not carry yet.
   insert into public.member_identities (org_id, kind, value, member_id)
@@ -662,9 +671,11 @@ $$;
 revoke execute on function private.import_apply_orders(uuid, uuid) from public;
 
 -- Applies a staged job: one transaction (the caller's), everything or nothing; the staged rows
--- are removed and the totals written. Returns the totals.
+-- are removed and the totals written. Returns the totals. The merge sorts and hashes a million
+-- rows at a time (new members in join order, identities in key order, the report): with the
+-- default 4 MB each sort spilled to disk in runs; 64 MB for this call only keeps them in memory.
 create or replace function private.import_apply(p_org uuid, p_job uuid) returns jsonb
-  language plpgsql security definer set search_path = ''
+  language plpgsql security definer set search_path = '' set work_mem = '64MB'
 as $$
 declare
   v_kind text;

@@ -74,6 +74,16 @@ describe('the terms follow the members', () => {
     });
   });
 
+  test('a member removed for good takes its terms along (there is no foreign key to cascade)', async () => {
+    const { w, sql } = ctx();
+    await asOwner(sql, async (tx) => {
+      const [n] = await tx<{ id: string }[]>`insert into public.members (org_id, store_id, name) values (${w.orgA}, ${w.stores.a1}, '周杰') returning id`;
+      expect((await termsOf(tx, n?.id ?? '')).length).toBe(3);
+      await tx`delete from public.members where id = ${n?.id ?? ''}`;
+      expect(await termsOf(tx, n?.id ?? '')).toEqual([]);
+    });
+  });
+
   test('the rebuild function reproduces exactly what the triggers keep', async () => {
     const { w, sql } = ctx();
     const snapshot = (tx: Tx) => tx<{ k: string }[]>`
