@@ -53,12 +53,14 @@ alter table public.interactions enable row level security;
 alter table public.orders enable row level security;
 alter table public.order_lines enable row level security;
 
+-- Reads: operators and admins first (one initplan for the statement), so org-wide reads
+-- (dashboards, segments, audits) never call can_see_member() per row.
 create policy "Staff read interactions of members they can see"
   on public.interactions for select to authenticated
   using (
     org_id = (select private.jwt_org_id())
     and (select private.my_staff_role()) is not null
-    and private.can_see_member(org_id, member_id)
+    and ((select private.is_org_wide()) or private.can_see_member(org_id, member_id))
   );
 
 create policy "Staff log interactions as themselves on members they can see"
@@ -71,7 +73,7 @@ create policy "Staff log interactions as themselves on members they can see"
 
 create policy "Orders are visible with their member"
   on public.orders for select to authenticated
-  using (org_id = (select private.jwt_org_id()) and private.can_see_member(org_id, member_id));
+  using (org_id = (select private.jwt_org_id()) and ((select private.is_org_wide()) or private.can_see_member(org_id, member_id)));
 
 create policy "Order lines are visible with their order"
   on public.order_lines for select to authenticated

@@ -52,9 +52,10 @@ create policy "Operators can update templates"
   using (org_id = (select private.jwt_org_id()) and (select private.is_org_wide()))
   with check (org_id = (select private.jwt_org_id()) and (select private.is_org_wide()));
 
+-- Operators first (see the consents policy in 20261122000200).
 create policy "Credits are visible with their member"
   on public.subscription_credits for select to authenticated
-  using (org_id = (select private.jwt_org_id()) and private.can_see_member(org_id, member_id));
+  using (org_id = (select private.jwt_org_id()) and ((select private.is_org_wide()) or private.can_see_member(org_id, member_id)));
 
 create policy "Members record their own subscription answers"
   on public.subscription_credits for insert to authenticated

@@ -142,7 +142,7 @@ create policy "Staff can read the search terms of members they can see"
   using (
     org_id = (select private.jwt_org_id())
     and (select private.my_staff_role()) is not null
-    and (store_id = any ((select private.my_store_ids())::uuid[]) or (select private.is_org_wide()))
+    and ((select private.is_org_wide()) or store_id = any ((select private.my_store_ids())::uuid[]))
   );
 
 -- Grants ----------------------------------------------------------------------------------------

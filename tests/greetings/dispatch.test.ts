@@ -178,6 +178,55 @@ describe('faults', () => {
     expect(await statusCounts(db.sql, w.orgId)).toEqual({ sent: 5, 'unknown:outcome_unknown_after_crash': 1 });
   });
 
+  test('crash with several in flight: at most `concurrency` rows unknown, the rest requeued, none resent', async () => {
+    const { w } = await setup(eligible(12));
+    await planDue(db.sql, NOW);
+    const channel = wechatSubscribeChannel(simClient(sim));
+    let delivered = 0;
+    await expect(
+      dispatch(db.sql, {
+        channel,
+        now: () => NOW,
+        concurrency: 4,
+        batchSize: 12,
+        afterDeliver: () => {
+          delivered += 1;
+          if (delivered === 6) throw new Error('process killed');
+        },
+      }),
+    ).rejects.toThrow('process killed');
+    const counts = await statusCounts(db.sql, w.orgId);
+    const sending = counts.sending ?? 0;
+    // What was stored as sent, the simulator received.
+    expect(received().length).toBeGreaterThanOrEqual(counts.sent ?? 0);
+    expect(sending).toBeGreaterThanOrEqual(1);
+    expect(sending).toBeLessThanOrEqual(4);
+    expect((counts.sent ?? 0) + sending + (counts.claimed ?? 0)).toBe(12);
+    // Let the calls still in flight at the "crash" land before the sweep.
+    await new Promise((r) => setTimeout(r, 200));
+    const before = received().length;
+    const swept = await recoverStale(db.sql, 60_000, new Date(Math.max(LATER.getTime(), Date.now() + 3 * 3600_000)));
+    expect(swept).toEqual({ requeued: counts.claimed ?? 0, unknown: sending });
+    await dispatch(db.sql, { channel, now: () => LATER, concurrency: 4 });
+    // Each member received exactly once: the unknown ones were never sent again.
+    expect(received().length - before).toBe(counts.claimed ?? 0);
+    expect(receivedOpenids()).toEqual(openidsOf(w));
+  });
+
+  test('a batch of members who are all skipped does not end the run', async () => {
+    const { w } = await setup(eligible(5));
+    await planDue(db.sql, NOW);
+    // The first three rows in queue order lose their consent after planning: the first batch
+    // of three is all skipped, and the run goes on to the next.
+    const first = await db.sql<{ member_id: string }[]>`
+      select member_id from public.greeting_sends where org_id = ${w.orgId} order by not_before, org_id, id limit 3`;
+    await db.sql`delete from public.consents where org_id = ${w.orgId} and member_id = any (${first.map((r) => r.member_id)}::uuid[])`;
+    const r = await dispatch(db.sql, { channel: wechatSubscribeChannel(simClient(sim)), now: () => NOW, batchSize: 3 });
+    expect(r).toMatchObject({ sent: 2, skipped: 3 });
+    expect(received()).toHaveLength(2);
+    expect(await statusCounts(db.sql, w.orgId)).toEqual({ sent: 2, 'skipped:no_consent': 3 });
+  });
+
   test('token expiry mid-run: one refresh, every message sent once', async () => {
     const { w } = await setup(eligible(4));
     await planDue(db.sql, NOW);

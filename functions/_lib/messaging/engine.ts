@@ -209,11 +209,11 @@ type Fact = {
 };
 
 /**
- * One batch: claim, check again, take credits; one service transaction of a few set-based
- * statements whatever the batch size (per-row queries made the database, not WeChat, the limit).
+ * One batch: claim, check again, take credits; a few set-based statements in the caller's
+ * service transaction whatever the batch size (per-row queries made the database, not WeChat,
+ * the limit). `due` is how many due rows were looked at (0: the queue is empty for now).
  */
-const claimBatch = async (sql: Sql, token: string, batchSize: number, now: Date, report: DispatchReport, onlyIds?: string[]): Promise<Claimed[]> =>
-  withServiceTx(sql, async (tx) => {
+const claimBatch = async (tx: Tx, token: string, batchSize: number, now: Date, report: DispatchReport, onlyIds?: string[]): Promise<{ due: number; claimed: Claimed[] }> => {
     const rows = await tx<ClaimRow[]>`
       select s.org_id, s.id::text as id, s.member_id, s.template_id, s.campaign_id, s.occasion_date::text as occasion_date, s.data, s.budget_exempt, s.attempts
       from public.greeting_sends s
@@ -222,7 +222,7 @@ const claimBatch = async (sql: Sql, token: string, batchSize: number, now: Date,
       order by s.not_before, s.org_id, s.id
       limit ${batchSize}
       for update skip locked`;
-    if (rows.length === 0) return [];
+    if (rows.length === 0) return { due: 0, claimed: [] };
     const settingsByOrg = new Map<string, Settings>();
     for (const org of new Set(rows.map((r) => r.org_id))) settingsByOrg.set(org, await readSettings(tx, org));
     const settingsOf = (org: string): Settings => settingsByOrg.get(org) as Settings;
@@ -235,7 +235,7 @@ const claimBatch = async (sql: Sql, token: string, batchSize: number, now: Date,
         where id = any (${quiet.map((r) => r.id)}::bigint[])`;
     }
     const live = rows.filter((r) => !quiet.includes(r));
-    if (live.length === 0) return [];
+    if (live.length === 0) return { due: rows.length, claimed: [] };
 
     // Serialise decisions per member (budget, credits) across concurrent dispatchers until
     // commit; taken in one sorted order, so two dispatchers never wait on each other in a cycle.
@@ -304,7 +304,8 @@ const claimBatch = async (sql: Sql, token: string, batchSize: number, now: Date,
     if (skipped.length > 0) {
       report.skipped += skipped.length;
       await tx`update public.greeting_sends s set status = 'skipped', reason = v.reason, updated_at = now()
-        from unnest(${skipped.map((x) => x.id)}::bigint[], ${skipped.map((x) => x.reason)}::text[]) as v(id, reason) where s.id = v.id`;
+        from unnest(${skipped.map((x) => x.id)}::bigint[], ${skipped.map((x) => x.reason)}::text[]) as v(id, reason)
+        where s.id = any (${skipped.map((x) => x.id)}::bigint[]) and s.id = v.id`;
     }
     if (taken.length > 0) {
       report.claimed += taken.length;
@@ -316,8 +317,8 @@ const claimBatch = async (sql: Sql, token: string, batchSize: number, now: Date,
       await tx`update public.greeting_sends set status = 'claimed', claim_token = ${token}, claimed_at = ${now}, attempts = attempts + 1, updated_at = now()
         where id = any (${taken.map((t) => t.row.id)}::bigint[])`;
     }
-    return taken.map((t) => t.claimed);
-  });
+    return { due: rows.length, claimed: taken.map((t) => t.claimed) };
+};
 
 /** Gives back one credit per row (a send WeChat did not take, a claim never started). */
 const refundCredits = (tx: Tx, ids: string[]) => tx`
@@ -327,31 +328,36 @@ const refundCredits = (tx: Tx, ids: string[]) => tx`
 
 type Outcome = { id: string; result: DeliveryResult };
 
-/** Stores the outcomes of one wave of deliveries: one transaction, one statement per kind of outcome. */
-const recordOutcomes = async (sql: Sql, token: string, outcomes: Outcome[], opts: DispatchOptions, report: DispatchReport, now: Date): Promise<void> => {
+/** Stores the outcomes of deliveries in the caller's transaction, one statement per kind of outcome. */
+const recordOutcomes = async (tx: Tx, token: string, outcomes: Outcome[], opts: DispatchOptions, report: DispatchReport, now: Date): Promise<void> => {
   const of = <K extends DeliveryResult['outcome']>(k: K) => outcomes.filter((o): o is { id: string; result: Extract<DeliveryResult, { outcome: K }> } => o.result.outcome === k);
   const sent = of('sent');
   const unknown = of('unknown');
   const permanent = of('permanent');
   const retry = of('retry');
   const maxAttempts = opts.maxAttempts ?? 5;
-  await withServiceTx(sql, async (tx) => {
+  {
     // The claim token guards every write: a row another run has taken over is not touched.
+    // Each statement names its rows by id (= any), besides joining the values: a generic plan
+    // cannot see how many rows unnest() gives, and without an indexable condition on the key it
+    // scanned the whole outbox once per statement (the outbox grows by every send, forever).
     const guard = tx`s.claim_token = ${token} and s.status in ('sending', 'unknown')`;
     if (sent.length > 0) {
       const done = await tx`update public.greeting_sends s set status = 'sent', reason = null, msgid = v.msgid, sent_at = now(), updated_at = now()
-        from unnest(${sent.map((o) => o.id)}::bigint[], ${sent.map((o) => o.result.msgid)}::text[]) as v(id, msgid) where s.id = v.id and ${guard} returning s.id`;
+        from unnest(${sent.map((o) => o.id)}::bigint[], ${sent.map((o) => o.result.msgid)}::text[]) as v(id, msgid)
+        where s.id = any (${sent.map((o) => o.id)}::bigint[]) and s.id = v.id and ${guard} returning s.id`;
       report.sent += done.length;
     }
     if (unknown.length > 0) {
       const done = await tx`update public.greeting_sends s set status = 'unknown', reason = v.reason, updated_at = now()
-        from unnest(${unknown.map((o) => o.id)}::bigint[], ${unknown.map((o) => o.result.reason)}::text[]) as v(id, reason) where s.id = v.id and ${guard} returning s.id`;
+        from unnest(${unknown.map((o) => o.id)}::bigint[], ${unknown.map((o) => o.result.reason)}::text[]) as v(id, reason)
+        where s.id = any (${unknown.map((o) => o.id)}::bigint[]) and s.id = v.id and ${guard} returning s.id`;
       report.unknown += done.length;
     }
     if (permanent.length > 0) {
       const failed = await tx<{ id: string }[]>`update public.greeting_sends s set status = 'failed', reason = v.reason, updated_at = now()
         from unnest(${permanent.map((o) => o.id)}::bigint[], ${permanent.map((o) => o.result.reason)}::text[]) as v(id, reason)
-        where s.id = v.id and ${guard} returning s.id::text as id`;
+        where s.id = any (${permanent.map((o) => o.id)}::bigint[]) and s.id = v.id and ${guard} returning s.id::text as id`;
       report.failed += failed.length;
       const failedIds = new Set(failed.map((r) => r.id));
       // WeChat did not take a credit for a refused or rejected send: give ours back, except when
@@ -376,25 +382,32 @@ const recordOutcomes = async (sql: Sql, token: string, outcomes: Outcome[], opts
         report.failed += exhausted.length;
         await tx`update public.greeting_sends s set status = 'failed', reason = v.reason, updated_at = now()
           from unnest(${exhausted.map((r) => r.id)}::bigint[], ${exhausted.map((r) => `retries_exhausted_${reasonOf.get(r.id) ?? ''}`.slice(0, 80))}::text[]) as v(id, reason)
-          where s.id = v.id and ${guard}`;
+          where s.id = any (${exhausted.map((r) => r.id)}::bigint[]) and s.id = v.id and ${guard}`;
       }
       if (again.length > 0) {
         report.retrying += again.length;
         await tx`update public.greeting_sends s set status = 'retrying', reason = v.reason, claim_token = null, not_before = v.not_before, updated_at = now()
           from unnest(${again.map((r) => r.id)}::bigint[], ${again.map((r) => reasonOf.get(r.id) ?? '')}::text[],
                       ${again.map((r) => new Date(now.getTime() + backoffMs(r.attempts)).toISOString())}::timestamptz[]) as v(id, reason, not_before)
-          where s.id = v.id and ${guard}`;
+          where s.id = any (${again.map((r) => r.id)}::bigint[]) and s.id = v.id and ${guard}`;
       }
     }
-  });
+  }
 };
 
 /**
- * Claims and sends due rows in batches until none is left (or maxBatches). A batch goes out in
- * waves of `concurrency` deliveries: each wave is marked "sending" (committed) before its calls
- * start and its outcomes are stored together after they end. A crash mid-wave leaves that wave
- * "sending" (→ unknown, never resent: at most `concurrency` rows whose fate is not known);
- * claimed rows of later waves go back to the queue.
+ * Claims and sends due rows until none is left (or maxBatches claims, or budgetMs). Up to
+ * `concurrency` deliveries are in flight; the database side is one loop of transactions, each of
+ * which stores every outcome that arrived since the last one, claims a batch when the claimed
+ * pool runs low, and marks as many rows "sending" as there is room in flight — committed before
+ * their calls start. The loop clocks itself: while it commits, calls finish, so each commit
+ * carries more outcomes when the database is slower (group commit), and a call never waits for
+ * the slowest of a wave. A crash leaves at most `concurrency` rows "sending" (→ unknown, never
+ * resent); rows claimed but not started go back to the queue.
+ *
+ * Outcomes that give credits back (refused, retry) are stored in a transaction of their own
+ * first: a claim takes member locks before it writes credits, and a refund written in the same
+ * transaction before those locks could wait on another dispatcher in a cycle.
  */
 export const dispatch = async (sql: Sql, opts: DispatchOptions): Promise<DispatchReport> => {
   const report: DispatchReport = { claimed: 0, sent: 0, failed: 0, retrying: 0, unknown: 0, skipped: 0, deferred: 0 };
@@ -402,27 +415,79 @@ export const dispatch = async (sql: Sql, opts: DispatchOptions): Promise<Dispatc
   const now = opts.now ?? (() => new Date());
   const deadline = Date.now() + (opts.budgetMs ?? Number.POSITIVE_INFINITY);
   const width = Math.max(1, opts.concurrency ?? 1);
-  for (let batch = 0; batch < (opts.maxBatches ?? 100) && Date.now() < deadline; batch += 1) {
-    const claimed = await claimBatch(sql, token, opts.batchSize ?? 50, now(), report, opts.onlyIds);
-    if (claimed.length === 0) break;
-    for (let i = 0; i < claimed.length; i += width) {
-      const wave = claimed.slice(i, i + width);
-      const started = await withServiceTx(sql, (tx) => tx<{ id: string }[]>`
-        update public.greeting_sends set status = 'sending', sending_at = now(), updated_at = now()
-        where id = any (${wave.map((w) => w.id)}::bigint[]) and claim_token = ${token} and status = 'claimed' returning id::text as id`);
-      const go = new Set(started.map((r) => r.id));
-      // A failure (crash) stops this run here; the sweep resolves what it leaves.
-      const outcomes = await Promise.all(
-        wave
-          .filter((w) => go.has(w.id))
-          .map(async (item): Promise<Outcome> => {
-            const result = await opts.channel.deliver(item.delivery);
-            opts.afterDeliver?.(item.id);
-            return { id: item.id, result };
-          }),
-      );
-      await recordOutcomes(sql, token, outcomes, opts, report, now());
+  const batchSize = opts.batchSize ?? 50;
+  const maxBatches = opts.maxBatches ?? 100;
+  let batches = 0;
+  let queueEmpty = false;
+  const pool: Claimed[] = [];
+  let arrived: Outcome[] = [];
+  let inFlight = 0;
+  // Written by the delivery callbacks (an object: TypeScript does not track closures' writes).
+  const failed: { crash: { error: unknown } | null } = { crash: null };
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  const start = (item: Claimed) => {
+    inFlight += 1;
+    void (async () => {
+      try {
+        const result = await opts.channel.deliver(item.delivery);
+        opts.afterDeliver?.(item.id);
+        arrived.push({ id: item.id, result });
+      } catch (error) {
+        // A failure (crash) stops this run: nothing more is stored or started; the sweep
+        // resolves what it leaves ("sending" → unknown, "claimed" → queued).
+        failed.crash ??= { error };
+      } finally {
+        inFlight -= 1;
+        signal();
+      }
+    })();
+  };
+
+  for (;;) {
+    if (failed.crash) throw failed.crash.error;
+    const canClaim = !queueEmpty && batches < maxBatches && Date.now() < deadline;
+    if (arrived.length === 0 && (inFlight >= width || (pool.length === 0 && !canClaim))) {
+      if (inFlight === 0) break;
+      // Nothing to store and nothing to start: wait for a call to finish.
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      continue;
     }
+    const outcomes = arrived;
+    arrived = [];
+    const refunding = outcomes.filter((o) => o.result.outcome === 'permanent' || o.result.outcome === 'retry');
+    if (refunding.length > 0) await withServiceTx(sql, (tx) => recordOutcomes(tx, token, refunding, opts, report, now()));
+    const plain = refunding.length > 0 ? outcomes.filter((o) => !refunding.includes(o)) : outcomes;
+    const started = await withServiceTx(sql, async (tx) => {
+      if (plain.length > 0) await recordOutcomes(tx, token, plain, opts, report, now());
+      const room = width - inFlight;
+      if (room > 0 && pool.length < room && !queueEmpty && batches < maxBatches && Date.now() < deadline) {
+        const { due, claimed } = await claimBatch(tx, token, batchSize, now(), report, opts.onlyIds);
+        batches += 1;
+        if (due === 0) queueEmpty = true;
+        pool.push(...claimed);
+      }
+      // After a crash nothing more starts: the rows "sending" stay within `concurrency`.
+      if (failed.crash) return [];
+      const next = pool.splice(0, Math.max(0, room));
+      if (next.length === 0) return [];
+      const marked = await tx<{ id: string }[]>`
+        update public.greeting_sends set status = 'sending', sending_at = now(), updated_at = now()
+        where id = any (${next.map((w) => w.id)}::bigint[]) and claim_token = ${token} and status = 'claimed' returning id::text as id`;
+      const go = new Set(marked.map((r) => r.id));
+      return next.filter((w) => go.has(w.id));
+    });
+    // Committed "sending": only now may the calls go out. (A row marked "sending" is always
+    // called, even when another call crashed meanwhile: never sent would mean lost, as
+    // "unknown" is never resent; the room was counted with the crashed call still in flight.)
+    for (const item of started) start(item);
   }
   return report;
 };

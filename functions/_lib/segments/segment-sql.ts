@@ -45,12 +45,15 @@ const birthdayMonthFilter = (q: Tx, month: number, today: string): SqlFragment =
 
 // Tags the WeCom way, without knowing the groups up front: a member matches when the chosen
 // tags they carry cover every group the chosen tags belong to. One grouped pass over the chosen
-// tags' rows of member_tags (the (org, tag, store, member) index).
-const tagFilter = (q: Tx, tagIds: readonly string[], orgId: string): SqlFragment => q`
+// tags' rows of member_tags (the (org, tag, store, member) index). With a store rule, only those
+// stores' slices of it: member_tags carries its member's store (kept by triggers, migration
+// 20261122000700), so a segment of 3 stores groups 3 stores' tagged members, not the org's.
+const tagFilter = (q: Tx, tagIds: readonly string[], orgId: string, storeIds: readonly string[] | undefined): SqlFragment => q`
   and m.id in (
     select mt.member_id from public.member_tags mt
     join public.tags t on t.org_id = mt.org_id and t.id = mt.tag_id
     where mt.org_id = ${orgId} and mt.tag_id = any (${tagIds as string[]}::uuid[])
+      ${storeIds ? q`and mt.store_id = any (${storeIds as string[]}::uuid[])` : q``}
     group by mt.member_id
     having count(distinct t.group_id) = (
       select count(distinct t2.group_id) from public.tags t2 where t2.org_id = ${orgId} and t2.id = any (${tagIds as string[]}::uuid[])))`;
@@ -76,6 +79,6 @@ export const segmentWhere = (q: Tx, r: SegmentRuleSet, ctx: SegmentContext): Sql
     const any = r.regionPrefixes.reduce<SqlFragment>((acc, p, i) => (i === 0 ? q`m.region_code ^@ ${p}` : q`${acc} or m.region_code ^@ ${p}`), q``);
     parts.push(q`and (${any})`);
   }
-  if (r.tagIds) parts.push(tagFilter(q, r.tagIds, ctx.orgId));
+  if (r.tagIds) parts.push(tagFilter(q, r.tagIds, ctx.orgId, r.storeIds));
   return parts.reduce<SqlFragment>((acc, p) => q`${acc} ${p}`, q``);
 };
