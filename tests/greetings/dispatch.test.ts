@@ -1,4 +1,4 @@
-import { wechatSubscribeChannel } from '../../functions/_lib/messaging/channel';
+import { wechatSubscribeChannel, type Channel } from '../../functions/_lib/messaging/channel';
 import { campaignStats, dispatch, dryRun, planDue, recoverStale } from '../../functions/_lib/messaging/engine';
 import { readSettings, type CampaignRow } from '../../functions/_lib/messaging/audience';
 import { occasionOn } from '../../functions/_lib/messaging/occasions';
@@ -125,6 +125,20 @@ describe('planning and sending a birthday automation', () => {
   });
 });
 
+// A dispatcher whose process dies right after its nth delivery (before storing the outcome).
+const crashingDispatch = (channel: Channel, n: number, opts: { concurrency?: number; batchSize?: number } = {}) => {
+  let delivered = 0;
+  return dispatch(db.sql, {
+    channel,
+    now: () => NOW,
+    ...opts,
+    afterDeliver: () => {
+      delivered += 1;
+      if (delivered === n) throw new Error('process killed');
+    },
+  });
+};
+
 describe('faults', () => {
   test('two dispatchers at once share the work without a duplicate', async () => {
     if (db.embedded) {
@@ -155,17 +169,7 @@ describe('faults', () => {
     const { w } = await setup(eligible(6));
     await planDue(db.sql, NOW);
     const channel = wechatSubscribeChannel(simClient(sim));
-    let delivered = 0;
-    await expect(
-      dispatch(db.sql, {
-        channel,
-        now: () => NOW,
-        afterDeliver: () => {
-          delivered += 1;
-          if (delivered === 2) throw new Error('process killed');
-        },
-      }),
-    ).rejects.toThrow('process killed');
+    await expect(crashingDispatch(channel, 2)).rejects.toThrow('process killed');
     expect(received()).toHaveLength(2);
     expect(await statusCounts(db.sql, w.orgId)).toEqual({ sent: 1, sending: 1, claimed: 4 });
     // A fresh run before the lease expires leaves the dead dispatcher's rows alone.
@@ -182,19 +186,7 @@ describe('faults', () => {
     const { w } = await setup(eligible(12));
     await planDue(db.sql, NOW);
     const channel = wechatSubscribeChannel(simClient(sim));
-    let delivered = 0;
-    await expect(
-      dispatch(db.sql, {
-        channel,
-        now: () => NOW,
-        concurrency: 4,
-        batchSize: 12,
-        afterDeliver: () => {
-          delivered += 1;
-          if (delivered === 6) throw new Error('process killed');
-        },
-      }),
-    ).rejects.toThrow('process killed');
+    await expect(crashingDispatch(channel, 6, { concurrency: 4, batchSize: 12 })).rejects.toThrow('process killed');
     const counts = await statusCounts(db.sql, w.orgId);
     const sending = counts.sending ?? 0;
     // What was stored as sent, the simulator received.

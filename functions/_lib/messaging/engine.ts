@@ -214,110 +214,110 @@ type Fact = {
  * the limit). `due` is how many due rows were looked at (0: the queue is empty for now).
  */
 const claimBatch = async (tx: Tx, token: string, batchSize: number, now: Date, report: DispatchReport, onlyIds?: string[]): Promise<{ due: number; claimed: Claimed[] }> => {
-    const rows = await tx<ClaimRow[]>`
-      select s.org_id, s.id::text as id, s.member_id, s.template_id, s.campaign_id, s.occasion_date::text as occasion_date, s.data, s.budget_exempt, s.attempts
-      from public.greeting_sends s
-      where s.status in ('queued', 'retrying') and s.not_before <= ${now}
-        ${onlyIds ? tx`and s.id = any (${onlyIds}::bigint[])` : tx``}
-      order by s.not_before, s.org_id, s.id
-      limit ${batchSize}
-      for update skip locked`;
-    if (rows.length === 0) return { due: 0, claimed: [] };
-    const settingsByOrg = new Map<string, Settings>();
-    for (const org of new Set(rows.map((r) => r.org_id))) settingsByOrg.set(org, await readSettings(tx, org));
-    const settingsOf = (org: string): Settings => settingsByOrg.get(org) as Settings;
+  const rows = await tx<ClaimRow[]>`
+    select s.org_id, s.id::text as id, s.member_id, s.template_id, s.campaign_id, s.occasion_date::text as occasion_date, s.data, s.budget_exempt, s.attempts
+    from public.greeting_sends s
+    where s.status in ('queued', 'retrying') and s.not_before <= ${now}
+      ${onlyIds ? tx`and s.id = any (${onlyIds}::bigint[])` : tx``}
+    order by s.not_before, s.org_id, s.id
+    limit ${batchSize}
+    for update skip locked`;
+  if (rows.length === 0) return { due: 0, claimed: [] };
+  const settingsByOrg = new Map<string, Settings>();
+  for (const org of new Set(rows.map((r) => r.org_id))) settingsByOrg.set(org, await readSettings(tx, org));
+  const settingsOf = (org: string): Settings => settingsByOrg.get(org) as Settings;
 
-    // Quiet hours: deferred, not skipped; tried again when they end (the next cron after that).
-    const quiet = rows.filter((r) => inQuietHours(localHHMM(now, settingsOf(r.org_id).timeZone), settingsOf(r.org_id)));
-    if (quiet.length > 0) {
-      report.deferred += quiet.length;
-      await tx`update public.greeting_sends set not_before = ${new Date(now.getTime() + 15 * 60_000)}, updated_at = now()
-        where id = any (${quiet.map((r) => r.id)}::bigint[])`;
-    }
-    const live = rows.filter((r) => !quiet.includes(r));
-    if (live.length === 0) return { due: rows.length, claimed: [] };
+  // Quiet hours: deferred, not skipped; tried again when they end (the next cron after that).
+  const quiet = rows.filter((r) => inQuietHours(localHHMM(now, settingsOf(r.org_id).timeZone), settingsOf(r.org_id)));
+  if (quiet.length > 0) {
+    report.deferred += quiet.length;
+    await tx`update public.greeting_sends set not_before = ${new Date(now.getTime() + 15 * 60_000)}, updated_at = now()
+      where id = any (${quiet.map((r) => r.id)}::bigint[])`;
+  }
+  const live = rows.filter((r) => !quiet.includes(r));
+  if (live.length === 0) return { due: rows.length, claimed: [] };
 
-    // Serialise decisions per member (budget, credits) across concurrent dispatchers until
-    // commit; taken in one sorted order, so two dispatchers never wait on each other in a cycle.
-    const lockKeys = [...new Set(live.map((r) => `greeting:${r.org_id}:${r.member_id}`))].sort();
-    await tx`select pg_advisory_xact_lock(hashtextextended(k.k, 0)) from (select k from unnest(${lockKeys}::text[]) as k order by k) k`;
-    const facts = await tx<Fact[]>`
-      select s.id::text as id, m.id is null or m.deleted_at is not null as deleted, a.wx_openid as openid, m.name, st.name as store,
-        (select cn.granted from public.consents cn where cn.org_id = s.org_id and cn.member_id = s.member_id and cn.purpose = 'marketing'
-           and cn.channel in ('all', 'wechat_subscribe') order by cn.created_at desc, cn.id desc limit 1) as granted,
-        (select sc.credits from public.subscription_credits sc where sc.org_id = s.org_id and sc.member_id = s.member_id and sc.template_id = s.template_id) as credits,
-        (select count(*)::int from public.greeting_sends x where x.org_id = s.org_id and x.member_id = s.member_id
-           and x.status in ('claimed', 'sending', 'sent', 'unknown') and not x.budget_exempt
-           and x.claimed_at > ${now}::timestamptz - make_interval(days => p.days)) as used,
-        t.external_id, t.page, t.active, c.data as c_data, c.holiday_key, c.kind as c_kind, st.opened_on::text as store_opened_on, m.joined_at
-      from unnest(${live.map((r) => r.id)}::bigint[], ${live.map((r) => settingsOf(r.org_id).budgetDays)}::int[]) as p(id, days)
-      join public.greeting_sends s on s.id = p.id
-      left join public.members m on m.org_id = s.org_id and m.id = s.member_id
-      left join public.accounts a on a.org_id = m.org_id and a.id = m.account_id
-      left join public.stores st on st.org_id = m.org_id and st.id = m.store_id
-      join public.message_templates t on t.org_id = s.org_id and t.id = s.template_id
-      left join public.greeting_campaigns c on c.org_id = s.org_id and c.id = s.campaign_id`;
-    const factOf = new Map(facts.map((f) => [f.id, f]));
+  // Serialise decisions per member (budget, credits) across concurrent dispatchers until
+  // commit; taken in one sorted order, so two dispatchers never wait on each other in a cycle.
+  const lockKeys = [...new Set(live.map((r) => `greeting:${r.org_id}:${r.member_id}`))].sort();
+  await tx`select pg_advisory_xact_lock(hashtextextended(k.k, 0)) from (select k from unnest(${lockKeys}::text[]) as k order by k) k`;
+  const facts = await tx<Fact[]>`
+    select s.id::text as id, m.id is null or m.deleted_at is not null as deleted, a.wx_openid as openid, m.name, st.name as store,
+      (select cn.granted from public.consents cn where cn.org_id = s.org_id and cn.member_id = s.member_id and cn.purpose = 'marketing'
+         and cn.channel in ('all', 'wechat_subscribe') order by cn.created_at desc, cn.id desc limit 1) as granted,
+      (select sc.credits from public.subscription_credits sc where sc.org_id = s.org_id and sc.member_id = s.member_id and sc.template_id = s.template_id) as credits,
+      (select count(*)::int from public.greeting_sends x where x.org_id = s.org_id and x.member_id = s.member_id
+         and x.status in ('claimed', 'sending', 'sent', 'unknown') and not x.budget_exempt
+         and x.claimed_at > ${now}::timestamptz - make_interval(days => p.days)) as used,
+      t.external_id, t.page, t.active, c.data as c_data, c.holiday_key, c.kind as c_kind, st.opened_on::text as store_opened_on, m.joined_at
+    from unnest(${live.map((r) => r.id)}::bigint[], ${live.map((r) => settingsOf(r.org_id).budgetDays)}::int[]) as p(id, days)
+    join public.greeting_sends s on s.id = p.id
+    left join public.members m on m.org_id = s.org_id and m.id = s.member_id
+    left join public.accounts a on a.org_id = m.org_id and a.id = m.account_id
+    left join public.stores st on st.org_id = m.org_id and st.id = m.store_id
+    join public.message_templates t on t.org_id = s.org_id and t.id = s.template_id
+    left join public.greeting_campaigns c on c.org_id = s.org_id and c.id = s.campaign_id`;
+  const factOf = new Map(facts.map((f) => [f.id, f]));
 
-    // Decided in order, counting what this batch itself takes: two rows of one member (two
-    // occasions) never spend one credit twice or overrun the budget together.
-    const creditsLeft = new Map<string, number>();
-    const usedSoFar = new Map<string, number>();
-    const skipped: Array<{ id: string; reason: string }> = [];
-    const taken: Array<{ row: ClaimRow; claimed: Claimed }> = [];
-    for (const r of live) {
-      const f = factOf.get(r.id);
-      const settings = settingsOf(r.org_id);
-      const creditKey = `${r.org_id}:${r.member_id}:${r.template_id}`;
-      const memberKey = `${r.org_id}:${r.member_id}`;
-      const credits = creditsLeft.get(creditKey) ?? f?.credits ?? 0;
-      const used = usedSoFar.get(memberKey) ?? f?.used ?? 0;
-      const template = (r.data ?? f?.c_data ?? {}) as TemplateData;
-      const holiday = f?.holiday_key ? holidayName(f.holiday_key as HolidayKey) : null;
-      const years = f ? yearsOf(f.c_kind, r.occasion_date, { storeOpenedOn: f.store_opened_on, joinedAt: f.joined_at, timeZone: settings.timeZone }) : null;
-      const data = renderData(template, { name: f?.name ?? null, store: f?.store ?? null, date: r.occasion_date, holiday, years });
-      const reason = !f || f.deleted
-        ? 'deleted'
-        : !f.openid
-          ? 'no_openid'
-          : f.granted === null
-            ? 'no_consent'
-            : !f.granted
-              ? 'consent_withdrawn'
-              : credits < 1
-                ? 'no_credit'
-                : !r.budget_exempt && used >= settings.budgetMax
-                  ? 'frequency_budget'
-                  : !f.active
-                    ? 'template_inactive'
-                    : checkTemplateValues(data) !== null
-                      ? 'invalid_template_data'
-                      : null;
-      if (reason !== null || !f || !f.openid) {
-        skipped.push({ id: r.id, reason: reason ?? 'deleted' });
-        continue;
-      }
-      creditsLeft.set(creditKey, credits - 1);
-      if (!r.budget_exempt) usedSoFar.set(memberKey, used + 1);
-      taken.push({ row: r, claimed: { id: r.id, delivery: { toUser: f.openid, externalTemplateId: f.external_id, page: f.page, data } } });
+  // Decided in order, counting what this batch itself takes: two rows of one member (two
+  // occasions) never spend one credit twice or overrun the budget together.
+  const creditsLeft = new Map<string, number>();
+  const usedSoFar = new Map<string, number>();
+  const skipped: Array<{ id: string; reason: string }> = [];
+  const taken: Array<{ row: ClaimRow; claimed: Claimed }> = [];
+  for (const r of live) {
+    const f = factOf.get(r.id);
+    const settings = settingsOf(r.org_id);
+    const creditKey = `${r.org_id}:${r.member_id}:${r.template_id}`;
+    const memberKey = `${r.org_id}:${r.member_id}`;
+    const credits = creditsLeft.get(creditKey) ?? f?.credits ?? 0;
+    const used = usedSoFar.get(memberKey) ?? f?.used ?? 0;
+    const template = (r.data ?? f?.c_data ?? {}) as TemplateData;
+    const holiday = f?.holiday_key ? holidayName(f.holiday_key as HolidayKey) : null;
+    const years = f ? yearsOf(f.c_kind, r.occasion_date, { storeOpenedOn: f.store_opened_on, joinedAt: f.joined_at, timeZone: settings.timeZone }) : null;
+    const data = renderData(template, { name: f?.name ?? null, store: f?.store ?? null, date: r.occasion_date, holiday, years });
+    const reason = !f || f.deleted
+      ? 'deleted'
+      : !f.openid
+        ? 'no_openid'
+        : f.granted === null
+          ? 'no_consent'
+          : !f.granted
+            ? 'consent_withdrawn'
+            : credits < 1
+              ? 'no_credit'
+              : !r.budget_exempt && used >= settings.budgetMax
+                ? 'frequency_budget'
+                : !f.active
+                  ? 'template_inactive'
+                  : checkTemplateValues(data) !== null
+                    ? 'invalid_template_data'
+                    : null;
+    if (reason !== null || !f || !f.openid) {
+      skipped.push({ id: r.id, reason: reason ?? 'deleted' });
+      continue;
     }
-    if (skipped.length > 0) {
-      report.skipped += skipped.length;
-      await tx`update public.greeting_sends s set status = 'skipped', reason = v.reason, updated_at = now()
-        from unnest(${skipped.map((x) => x.id)}::bigint[], ${skipped.map((x) => x.reason)}::text[]) as v(id, reason)
-        where s.id = any (${skipped.map((x) => x.id)}::bigint[]) and s.id = v.id`;
-    }
-    if (taken.length > 0) {
-      report.claimed += taken.length;
-      await tx`update public.subscription_credits sc set credits = sc.credits - v.n
-        from (select org_id, member_id, template_id, count(*)::int as n
-              from unnest(${taken.map((t) => t.row.org_id)}::uuid[], ${taken.map((t) => t.row.member_id)}::uuid[], ${taken.map((t) => t.row.template_id)}::uuid[])
-                as x(org_id, member_id, template_id) group by 1, 2, 3) v
-        where sc.org_id = v.org_id and sc.member_id = v.member_id and sc.template_id = v.template_id`;
-      await tx`update public.greeting_sends set status = 'claimed', claim_token = ${token}, claimed_at = ${now}, attempts = attempts + 1, updated_at = now()
-        where id = any (${taken.map((t) => t.row.id)}::bigint[])`;
-    }
-    return { due: rows.length, claimed: taken.map((t) => t.claimed) };
+    creditsLeft.set(creditKey, credits - 1);
+    if (!r.budget_exempt) usedSoFar.set(memberKey, used + 1);
+    taken.push({ row: r, claimed: { id: r.id, delivery: { toUser: f.openid, externalTemplateId: f.external_id, page: f.page, data } } });
+  }
+  if (skipped.length > 0) {
+    report.skipped += skipped.length;
+    await tx`update public.greeting_sends s set status = 'skipped', reason = v.reason, updated_at = now()
+      from unnest(${skipped.map((x) => x.id)}::bigint[], ${skipped.map((x) => x.reason)}::text[]) as v(id, reason)
+      where s.id = v.id`;
+  }
+  if (taken.length > 0) {
+    report.claimed += taken.length;
+    await tx`update public.subscription_credits sc set credits = sc.credits - v.n
+      from (select org_id, member_id, template_id, count(*)::int as n
+            from unnest(${taken.map((t) => t.row.org_id)}::uuid[], ${taken.map((t) => t.row.member_id)}::uuid[], ${taken.map((t) => t.row.template_id)}::uuid[])
+              as x(org_id, member_id, template_id) group by 1, 2, 3) v
+      where sc.org_id = v.org_id and sc.member_id = v.member_id and sc.template_id = v.template_id`;
+    await tx`update public.greeting_sends set status = 'claimed', claim_token = ${token}, claimed_at = ${now}, attempts = attempts + 1, updated_at = now()
+      where id = any (${taken.map((t) => t.row.id)}::bigint[])`;
+  }
+  return { due: rows.length, claimed: taken.map((t) => t.claimed) };
 };
 
 /** Gives back one credit per row (a send WeChat did not take, a claim never started). */
@@ -336,61 +336,57 @@ const recordOutcomes = async (tx: Tx, token: string, outcomes: Outcome[], opts: 
   const permanent = of('permanent');
   const retry = of('retry');
   const maxAttempts = opts.maxAttempts ?? 5;
-  {
-    // The claim token guards every write: a row another run has taken over is not touched.
-    // Each statement names its rows by id (= any), besides joining the values: a generic plan
-    // cannot see how many rows unnest() gives, and without an indexable condition on the key it
-    // scanned the whole outbox once per statement (the outbox grows by every send, forever).
-    const guard = tx`s.claim_token = ${token} and s.status in ('sending', 'unknown')`;
-    if (sent.length > 0) {
-      const done = await tx`update public.greeting_sends s set status = 'sent', reason = null, msgid = v.msgid, sent_at = now(), updated_at = now()
-        from unnest(${sent.map((o) => o.id)}::bigint[], ${sent.map((o) => o.result.msgid)}::text[]) as v(id, msgid)
-        where s.id = any (${sent.map((o) => o.id)}::bigint[]) and s.id = v.id and ${guard} returning s.id`;
-      report.sent += done.length;
+  // The claim token guards every write: a row another run has taken over is not touched.
+  // (Rows are found by greeting_sends_id_key: the primary key leads with org_id.)
+  const guard = tx`s.claim_token = ${token} and s.status in ('sending', 'unknown')`;
+  if (sent.length > 0) {
+    const done = await tx`update public.greeting_sends s set status = 'sent', reason = null, msgid = v.msgid, sent_at = now(), updated_at = now()
+      from unnest(${sent.map((o) => o.id)}::bigint[], ${sent.map((o) => o.result.msgid)}::text[]) as v(id, msgid)
+      where s.id = v.id and ${guard} returning s.id`;
+    report.sent += done.length;
+  }
+  if (unknown.length > 0) {
+    const done = await tx`update public.greeting_sends s set status = 'unknown', reason = v.reason, updated_at = now()
+      from unnest(${unknown.map((o) => o.id)}::bigint[], ${unknown.map((o) => o.result.reason)}::text[]) as v(id, reason)
+      where s.id = v.id and ${guard} returning s.id`;
+    report.unknown += done.length;
+  }
+  if (permanent.length > 0) {
+    const failed = await tx<{ id: string }[]>`update public.greeting_sends s set status = 'failed', reason = v.reason, updated_at = now()
+      from unnest(${permanent.map((o) => o.id)}::bigint[], ${permanent.map((o) => o.result.reason)}::text[]) as v(id, reason)
+      where s.id = v.id and ${guard} returning s.id::text as id`;
+    report.failed += failed.length;
+    const failedIds = new Set(failed.map((r) => r.id));
+    // WeChat did not take a credit for a refused or rejected send: give ours back, except when
+    // WeChat says the member has none (43101): then ours is wrong and is zeroed.
+    const zero = permanent.filter((o) => o.result.noCredit && failedIds.has(o.id)).map((o) => o.id);
+    const refund = permanent.filter((o) => !o.result.noCredit && failedIds.has(o.id)).map((o) => o.id);
+    if (zero.length > 0) {
+      await tx`update public.subscription_credits sc set credits = 0 from public.greeting_sends s
+        where s.id = any (${zero}::bigint[]) and sc.org_id = s.org_id and sc.member_id = s.member_id and sc.template_id = s.template_id`;
     }
-    if (unknown.length > 0) {
-      const done = await tx`update public.greeting_sends s set status = 'unknown', reason = v.reason, updated_at = now()
-        from unnest(${unknown.map((o) => o.id)}::bigint[], ${unknown.map((o) => o.result.reason)}::text[]) as v(id, reason)
-        where s.id = any (${unknown.map((o) => o.id)}::bigint[]) and s.id = v.id and ${guard} returning s.id`;
-      report.unknown += done.length;
+    if (refund.length > 0) await refundCredits(tx, refund);
+  }
+  if (retry.length > 0) {
+    const rows = await tx<{ id: string; attempts: number }[]>`
+      select s.id::text as id, s.attempts from public.greeting_sends s where s.id = any (${retry.map((o) => o.id)}::bigint[]) and ${guard}`;
+    if (rows.length === 0) return;
+    await refundCredits(tx, rows.map((r) => r.id));
+    const reasonOf = new Map(retry.map((o) => [o.id, o.result.reason]));
+    const exhausted = rows.filter((r) => r.attempts >= maxAttempts);
+    const again = rows.filter((r) => r.attempts < maxAttempts);
+    if (exhausted.length > 0) {
+      report.failed += exhausted.length;
+      await tx`update public.greeting_sends s set status = 'failed', reason = v.reason, updated_at = now()
+        from unnest(${exhausted.map((r) => r.id)}::bigint[], ${exhausted.map((r) => `retries_exhausted_${reasonOf.get(r.id) ?? ''}`.slice(0, 80))}::text[]) as v(id, reason)
+        where s.id = v.id and ${guard}`;
     }
-    if (permanent.length > 0) {
-      const failed = await tx<{ id: string }[]>`update public.greeting_sends s set status = 'failed', reason = v.reason, updated_at = now()
-        from unnest(${permanent.map((o) => o.id)}::bigint[], ${permanent.map((o) => o.result.reason)}::text[]) as v(id, reason)
-        where s.id = any (${permanent.map((o) => o.id)}::bigint[]) and s.id = v.id and ${guard} returning s.id::text as id`;
-      report.failed += failed.length;
-      const failedIds = new Set(failed.map((r) => r.id));
-      // WeChat did not take a credit for a refused or rejected send: give ours back, except when
-      // WeChat says the member has none (43101): then ours is wrong and is zeroed.
-      const zero = permanent.filter((o) => o.result.noCredit && failedIds.has(o.id)).map((o) => o.id);
-      const refund = permanent.filter((o) => !o.result.noCredit && failedIds.has(o.id)).map((o) => o.id);
-      if (zero.length > 0) {
-        await tx`update public.subscription_credits sc set credits = 0 from public.greeting_sends s
-          where s.id = any (${zero}::bigint[]) and sc.org_id = s.org_id and sc.member_id = s.member_id and sc.template_id = s.template_id`;
-      }
-      if (refund.length > 0) await refundCredits(tx, refund);
-    }
-    if (retry.length > 0) {
-      const rows = await tx<{ id: string; attempts: number }[]>`
-        select s.id::text as id, s.attempts from public.greeting_sends s where s.id = any (${retry.map((o) => o.id)}::bigint[]) and ${guard}`;
-      if (rows.length === 0) return;
-      await refundCredits(tx, rows.map((r) => r.id));
-      const reasonOf = new Map(retry.map((o) => [o.id, o.result.reason]));
-      const exhausted = rows.filter((r) => r.attempts >= maxAttempts);
-      const again = rows.filter((r) => r.attempts < maxAttempts);
-      if (exhausted.length > 0) {
-        report.failed += exhausted.length;
-        await tx`update public.greeting_sends s set status = 'failed', reason = v.reason, updated_at = now()
-          from unnest(${exhausted.map((r) => r.id)}::bigint[], ${exhausted.map((r) => `retries_exhausted_${reasonOf.get(r.id) ?? ''}`.slice(0, 80))}::text[]) as v(id, reason)
-          where s.id = any (${exhausted.map((r) => r.id)}::bigint[]) and s.id = v.id and ${guard}`;
-      }
-      if (again.length > 0) {
-        report.retrying += again.length;
-        await tx`update public.greeting_sends s set status = 'retrying', reason = v.reason, claim_token = null, not_before = v.not_before, updated_at = now()
-          from unnest(${again.map((r) => r.id)}::bigint[], ${again.map((r) => reasonOf.get(r.id) ?? '')}::text[],
-                      ${again.map((r) => new Date(now.getTime() + backoffMs(r.attempts)).toISOString())}::timestamptz[]) as v(id, reason, not_before)
-          where s.id = any (${again.map((r) => r.id)}::bigint[]) and s.id = v.id and ${guard}`;
-      }
+    if (again.length > 0) {
+      report.retrying += again.length;
+      await tx`update public.greeting_sends s set status = 'retrying', reason = v.reason, claim_token = null, not_before = v.not_before, updated_at = now()
+        from unnest(${again.map((r) => r.id)}::bigint[], ${again.map((r) => reasonOf.get(r.id) ?? '')}::text[],
+                    ${again.map((r) => new Date(now.getTime() + backoffMs(r.attempts)).toISOString())}::timestamptz[]) as v(id, reason, not_before)
+        where s.id = v.id and ${guard}`;
     }
   }
 };
@@ -449,10 +445,11 @@ export const dispatch = async (sql: Sql, opts: DispatchOptions): Promise<Dispatc
     })();
   };
 
+  const canClaim = () => !queueEmpty && batches < maxBatches && Date.now() < deadline;
+
   for (;;) {
     if (failed.crash) throw failed.crash.error;
-    const canClaim = !queueEmpty && batches < maxBatches && Date.now() < deadline;
-    if (arrived.length === 0 && (inFlight >= width || (pool.length === 0 && !canClaim))) {
+    if (arrived.length === 0 && (inFlight >= width || (pool.length === 0 && !canClaim()))) {
       if (inFlight === 0) break;
       // Nothing to store and nothing to start: wait for a call to finish.
       await new Promise<void>((resolve) => {
@@ -468,7 +465,7 @@ export const dispatch = async (sql: Sql, opts: DispatchOptions): Promise<Dispatc
     const started = await withServiceTx(sql, async (tx) => {
       if (plain.length > 0) await recordOutcomes(tx, token, plain, opts, report, now());
       const room = width - inFlight;
-      if (room > 0 && pool.length < room && !queueEmpty && batches < maxBatches && Date.now() < deadline) {
+      if (room > 0 && pool.length < room && canClaim()) {
         const { due, claimed } = await claimBatch(tx, token, batchSize, now(), report, opts.onlyIds);
         batches += 1;
         if (due === 0) queueEmpty = true;
