@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { setSql, type Sql } from '../functions/_lib/db';
 import { startApp, type StartedApp } from '../server/start-app';
 import { h5Size, kb, weappSize, WEAPP_MAIN_LIMIT, WEAPP_TOTAL_LIMIT } from './bundle-size';
+import { startInstances, type Instances } from './instances';
 import { jobs, type BenchJobRow } from './jobs';
 import { BENCH_NOTE, BENCH_TAG_GROUP, loadSamples, operations, type HttpRequest, type Operation, type TargetKind } from './operations';
 import { rootDir, SCALE_APPID, SCALE_LOGINS, SCALE_SECRETS_DIR, type ScaleLogin } from './scale-config';
@@ -36,6 +37,9 @@ const main = async (): Promise<void> => {
       requests: { type: 'string', default: '400' },
       warmup: { type: 'string', default: '40' },
       concurrency: { type: 'string', default: '4' },
+      // Function instances (processes of their own, one per client by default, as on Vercel);
+      // 0 = the functions in the bench's own process, sharing its event loop with the clients.
+      instances: { type: 'string' },
       appid: { type: 'string', default: SCALE_APPID },
       only: { type: 'string' },
       out: { type: 'string', default: path.join(rootDir, 'bench/results') },
@@ -60,6 +64,7 @@ const main = async (): Promise<void> => {
   const requests = Number(values.requests);
   const warmup = Number(values.warmup);
   const concurrency = Number(values.concurrency);
+  const instanceCount = values.instances === undefined ? concurrency : Number(values.instances);
   maxSeconds = Number(values['max-seconds']);
   const maxLoad = values['max-load'] === undefined ? null : Number(values['max-load']);
   const loadAvgAtStart = os.loadavg();
@@ -68,6 +73,7 @@ const main = async (): Promise<void> => {
   const owner = postgres(databaseUrl, { max: concurrency + 1, onnotice: () => {}, idle_timeout: 20 });
   let app: StartedApp | null = null;
   let recording: Sql | null = null;
+  let instances: Instances | null = null;
   try {
     const [org] = await owner<{ id: string; name: string }[]>`select id, name from public.orgs where wx_appid = ${values.appid}`;
     if (!org) throw new Error(`no org with appid ${values.appid} in this database: run \`npm run seed:scale\` first (same DATABASE_URL)`);
@@ -92,25 +98,40 @@ const main = async (): Promise<void> => {
     const samples = await loadSamples(owner, org.id, associateSub);
     const ops = operations(samples).filter((o) => !values.only || values.only.split(',').some((k) => o.name.includes(k)));
 
-    // From here the functions use a pool that records every statement (same settings as the
-    // app's own pool: size, prepared statements).
-    const recorder = createRecorder();
-    recording = postgres(started.databaseUrl, {
-      max: Number(process.env.DB_POOL_MAX),
-      idle_timeout: 20,
-      connect_timeout: 10,
-      prepare: process.env.DB_POOLER_MODE !== 'transaction',
-      onnotice: () => {},
-      debug: recorder.onQuery,
-    });
-    setSql(recording);
+    // From here every request's statements are recorded (for the RLS and floor replays): by
+    // the instances, or by a recording pool in this process when the functions run here.
+    let recorder: Recorder;
+    if (instanceCount > 0) {
+      instances = await startInstances({
+        count: instanceCount,
+        databaseUrl: started.databaseUrl,
+        secretsDir: SCALE_SECRETS_DIR,
+        env: { WECHAT_APPID: values.appid, WECHAT_API_BASE: process.env.WECHAT_API_BASE, WECHAT_SIMULATOR: process.env.WECHAT_SIMULATOR },
+        record: true,
+      });
+      recorder = { reset: instances.reset, take: instances.take };
+      console.log(`${instanceCount} function instances (own processes): ${instances.urls.join(' ')}`);
+    } else {
+      const local = createRecorder();
+      recording = postgres(started.databaseUrl, {
+        max: Number(process.env.DB_POOL_MAX),
+        idle_timeout: 20,
+        connect_timeout: 10,
+        prepare: process.env.DB_POOLER_MODE !== 'transaction',
+        onnotice: () => {},
+        debug: local.onQuery,
+      });
+      setSql(recording);
+      recorder = { reset: async () => local.reset(), take: async () => local.take() };
+    }
+    const baseUrls = instances ? instances.urls : [started.url];
 
     if (values.explain) {
       for (const group of pairGroups(ops)) {
         for (const op of group) {
-          recorder.reset();
-          await measure(httpExec(op, started, tokens[op.as]), 5, 1, 0);
-          await explainRecorded(op.name, recorder.take(), owner, claims[op.as]);
+          await recorder.reset();
+          await measure(httpExec(op, baseUrls, tokens[op.as]), 5, 1, 0);
+          await explainRecorded(op.name, await recorder.take(), owner, claims[op.as]);
         }
       }
       return;
@@ -122,14 +143,14 @@ const main = async (): Promise<void> => {
       const recorded = new Map<Operation, { warm: Recorded[]; main: Recorded[] }>();
       if (maxLoad !== null) await waitForLoad(maxLoad);
       for (const op of group) {
-        const exec = httpExec(op, started, tokens[op.as]);
-        recorder.reset();
+        const exec = httpExec(op, baseUrls, tokens[op.as]);
+        await recorder.reset();
         const calls = Math.min(requests, op.calls ?? requests);
         const warmCalls = Math.min(warmup, calls);
         await measure(exec, warmCalls, concurrency, 0);
-        const warm = recorder.take();
+        const warm = await recorder.take();
         (runs.get(op) as Record<Mode, Run>).http = await measure(exec, calls, concurrency, warmCalls);
-        recorded.set(op, { warm, main: recorder.take() });
+        recorded.set(op, { warm, main: await recorder.take() });
       }
       for (const mode of ['rls', 'floor'] as const) {
         for (const op of group) {
@@ -150,6 +171,8 @@ const main = async (): Promise<void> => {
       }
     }
     setSql(started.sql);
+    await instances?.stop();
+    instances = null;
     const removed = await owner`delete from public.interactions where org_id = ${org.id} and note = ${BENCH_NOTE}`;
     console.log(`removed ${removed.count} bench interactions`);
     await owner`delete from public.tag_groups where org_id = ${org.id} and name = ${BENCH_TAG_GROUP}`;
@@ -171,7 +194,7 @@ const main = async (): Promise<void> => {
       }
     }
 
-    const report = renderReport({ results, jobResults, data, requests, warmup, concurrency, loadAvgAtStart, loadAvgAtEnd: os.loadavg(), pg: await pgInfo(owner), label: values.label });
+    const report = renderReport({ results, jobResults, data, requests, warmup, concurrency, instances: instanceCount, loadAvgAtStart, loadAvgAtEnd: os.loadavg(), pg: await pgInfo(owner), label: values.label });
     console.log(`\n${report}`);
     if (!values['no-write']) {
       mkdirSync(values.out, { recursive: true });
@@ -180,6 +203,7 @@ const main = async (): Promise<void> => {
       console.log(`written to ${path.relative(rootDir, file)}`);
     }
   } finally {
+    await instances?.stop();
     await app?.close();
     await recording?.end({ timeout: 5 });
     await owner.end({ timeout: 5 });
@@ -204,6 +228,7 @@ const pairGroups = (ops: Operation[]): Operation[][] => {
 // The statements of each committed transaction, per connection (a transaction stays on one).
 type Statement = { text: string; params: unknown[] };
 type Recorded = Statement[];
+type Recorder = { reset: () => Promise<void>; take: () => Promise<Recorded[]> };
 const createRecorder = () => {
   let open = new Map<number, Statement[]>();
   let done: Recorded[] = [];
@@ -243,12 +268,13 @@ const post = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'cont
 
 // One call of an operation in a mode; resolves to its timings (ms) or throws.
 type Sample = { client: number; server: number; db: number };
-type Exec = (i: number) => Promise<Sample>;
+// worker = the concurrent client making the call: each client sends to its own instance.
+type Exec = (i: number, worker: number) => Promise<Sample>;
 
-const httpExec = (op: Operation, app: StartedApp, token: string): Exec => async (i) => {
+const httpExec = (op: Operation, baseUrls: readonly string[], token: string): Exec => async (i, worker) => {
   const req: HttpRequest = op.http(i);
   const t0 = performance.now();
-  const r = await fetch(app.url + req.path, {
+  const r = await fetch((baseUrls[worker % baseUrls.length] ?? '') + req.path, {
     method: req.method,
     headers: { authorization: `Bearer ${token}`, ...(req.body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: req.body === undefined ? undefined : JSON.stringify(req.body),
@@ -350,17 +376,17 @@ const measure = async (exec: Exec, n: number, concurrency: number, offset: numbe
   let next = 0;
   const t0 = performance.now();
   const deadline = Date.now() + maxSeconds * 1000;
-  const worker = async (): Promise<void> => {
+  const worker = async (w: number): Promise<void> => {
     for (let i = next++; i < n && Date.now() < deadline; i = next++) {
       try {
-        samples.push(await exec(offset + i));
+        samples.push(await exec(offset + i, w));
       } catch (e) {
         errors++;
         firstError ??= e instanceof Error ? e.message : String(e);
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   const wall = performance.now() - t0;
   return {
     client: summarize(samples.map((s) => s.client)),
@@ -415,6 +441,7 @@ const renderReport = (r: {
   requests: number;
   warmup: number;
   concurrency: number;
+  instances: number;
   loadAvgAtStart: number[];
   loadAvgAtEnd: number[];
   pg: string;
@@ -438,7 +465,9 @@ const renderReport = (r: {
   lines.push(
     `- Method: per operation ${r.warmup} warm-up then ${r.requests} calls (fewer if a run reaches ${maxSeconds} s), ${r.concurrency} concurrent clients, in each of three modes. ` +
       '**server** = the handler\'s own time (Server-Timing `app`: JWT, zod, the RLS transaction, output) of real HTTP requests; ' +
-      '**HTTP** = the client\'s time for the same requests (the clients run in the same Node process as the server); ' +
+      (r.instances > 0
+        ? `**HTTP** = the client's time for the same requests; the functions run in ${r.instances} instances (processes of their own, one per client, each serving one request at a time as a Vercel instance does), the clients in the bench's process; `
+        : '**HTTP** = the client\'s time for the same requests (the clients run in the same Node process as the server, sharing its event loop); ') +
       '**RLS** = the transactions those requests ran, recorded statement by statement and replayed (role authenticated + claims), no HTTP; ' +
       '**floor** = the same replay as the database owner, claims set but no role switch: no RLS. Times in ms, p50 / p95 / p99.',
   );

@@ -74,7 +74,17 @@ export type WechatSimulatorOptions = {
   contentRules?: ReadonlyArray<ContentRule>;
   /** msgSecCheck 2.0 needs a user who opened the mini-program this recently (WeChat: 2 hours), else 61010. */
   visitWindowMs?: number;
+  /** Network round trip plus WeChat's own work: every API call (not the dev endpoints) answers this late (default 0). */
+  latencyMs?: number;
+  /**
+   * Calls per appid and day (China time) before errcode 45009. WeChat documents a daily limit
+   * for subscribeMessage.send (10 M a day, 30 M with WeChat Pay); absent = no limit.
+   */
+  dailyQuota?: Partial<Record<WechatSimEndpoint, number>>;
 };
+
+/** What `POST /dev/config` (and `configure`) may change while the simulator runs. */
+export type WechatSimulatorSettings = Pick<WechatSimulatorOptions, 'latencyMs' | 'dailyQuota'>;
 
 export type WechatSimulator = {
   handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void>;
@@ -94,6 +104,8 @@ export type WechatSimulator = {
   sentMessages(): ReadonlyArray<SentMessage>;
   /** Number of requests received by an endpoint, whatever their outcome (faults included). */
   calls(endpoint: WechatSimEndpoint): number;
+  /** Latency and daily quotas (undefined leaves a setting as it is). */
+  configure(settings: WechatSimulatorSettings): void;
   reset(): void;
 };
 
@@ -184,6 +196,18 @@ const devFaultBody = z.object({
   times: z.number().int().positive().max(10_000).optional(),
   delayMs: z.number().int().nonnegative().max(120_000).optional(),
 });
+const simEndpointEnum = z.enum(['jscode2session', 'stable_token', 'getuserphonenumber', 'subscribe_send', 'msg_sec_check']);
+const devConfigBody = z
+  .object({
+    latencyMs: z.number().int().nonnegative().max(60_000).optional(),
+    dailyQuota: z.partialRecord(simEndpointEnum, z.number().int().nonnegative()).optional(),
+  })
+  .strict();
+
+// WeChat's quotas reset at midnight in China (UTC+8, no daylight saving).
+function chinaDay(epochMs: number): string {
+  return new Date(epochMs + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
 
 function randomToken(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
@@ -237,6 +261,10 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
   const tokenTtlMs = (options.tokenTtlSeconds ?? 7200) * 1000;
   const visitWindowMs = options.visitWindowMs ?? 2 * 3600 * 1000;
   let contentRules: ReadonlyArray<ContentRule> = options.contentRules ?? DEFAULT_CONTENT_RULES;
+  let latencyMs = options.latencyMs ?? 0;
+  let dailyQuota: Partial<Record<WechatSimEndpoint, number>> = { ...options.dailyQuota };
+  // Successful calls per "appid endpoint day" (the day in China time, when WeChat's quotas reset).
+  let quotaUsed = new Map<string, number>();
 
   let loginCodes = new Map<string, LoginCode>();
   let phoneCodes = new Map<string, PhoneCode>();
@@ -516,6 +544,7 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
       const completed = await delay(fault.delayMs);
       if (!completed) return null;
     }
+    if (latencyMs > 0 && !(await delay(latencyMs))) return null;
     if (fault && fault.errcode !== 0) return { status: 200, body: wxError(fault.errcode, fault.errmsg) };
 
     if (method === 'GET' && req.method !== 'GET') return { status: 200, body: wxError(43001) };
@@ -533,8 +562,19 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
     if ('error' in auth) return auth.error;
     const parsed = parseWxBody(raw);
     if (!parsed.ok) return parsed.reply;
-    if (endpoint === 'msg_sec_check') return msgSecCheck(auth.appid, parsed.body);
-    return endpoint === 'getuserphonenumber' ? getUserPhoneNumber(auth.appid, parsed.body) : subscribeSend(auth.appid, parsed.body);
+    // The daily quota counts the calls WeChat accepted; once spent, every call is 45009 until
+    // midnight China time.
+    const limit = dailyQuota[endpoint];
+    const quotaKey = `${auth.appid} ${endpoint} ${chinaDay(now())}`;
+    if (limit !== undefined && (quotaUsed.get(quotaKey) ?? 0) >= limit) return { status: 200, body: wxError(45009) };
+    const reply =
+      endpoint === 'msg_sec_check'
+        ? msgSecCheck(auth.appid, parsed.body)
+        : endpoint === 'getuserphonenumber'
+          ? getUserPhoneNumber(auth.appid, parsed.body)
+          : subscribeSend(auth.appid, parsed.body);
+    if (limit !== undefined && (reply.body as { errcode?: number }).errcode === 0) quotaUsed.set(quotaKey, (quotaUsed.get(quotaKey) ?? 0) + 1);
+    return reply;
   }
 
   // ---- dev endpoints -----------------------------------------------------------------------
@@ -585,6 +625,9 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
         return { status: 200, body: { messages: sent.map((m) => ({ ...m, sentAt: m.sentAt.toISOString() })) } };
       case 'GET /dev/calls':
         return { status: 200, body: Object.fromEntries(WECHAT_SIM_ENDPOINTS.map((e) => [e, callCounts.get(e) ?? 0])) };
+      case 'POST /dev/config':
+        simulator.configure(await devJson(req, devConfigBody));
+        return { status: 200, body: { ok: true } };
       case 'POST /dev/reset':
         simulator.reset();
         return { status: 200, body: { ok: true } };
@@ -700,7 +743,15 @@ function buildSimulator(options: WechatSimulatorOptions): SimulatorInternals {
       return callCounts.get(endpoint) ?? 0;
     },
 
+    configure(settings) {
+      if (settings.latencyMs !== undefined) latencyMs = settings.latencyMs;
+      if (settings.dailyQuota !== undefined) dailyQuota = { ...settings.dailyQuota };
+    },
+
     reset() {
+      latencyMs = options.latencyMs ?? 0;
+      dailyQuota = { ...options.dailyQuota };
+      quotaUsed = new Map();
       pendingAbort.abort();
       pendingAbort = new AbortController();
       loginCodes = new Map();

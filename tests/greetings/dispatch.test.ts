@@ -165,6 +165,46 @@ describe('faults', () => {
     expect(receivedOpenids()).toEqual(openidsOf(w));
   });
 
+  test("WeChat's daily quota runs out: the rest waits for the reset (midnight in China), nothing lost, credits and attempts kept", async () => {
+    const { w } = await setup(eligible(10));
+    await planDue(db.sql, NOW);
+    const channel = wechatSubscribeChannel(simClient(sim), APPID);
+    sim.simulator.configure({ dailyQuota: { subscribe_send: 4 } });
+    await db.sql`delete from private.channel_quota_pauses`;
+    const first = await dispatch(db.sql, { channel, now: () => NOW, concurrency: 2, batchSize: 3 });
+    expect(first.quotaReached).toBe(true);
+    expect(first.sent).toBe(4);
+    expect(received()).toHaveLength(4);
+    // Rows WeChat turned away or that were claimed and not started wait for the reset
+    // (2026-12-01 10:30 in Shanghai: 2026-12-02 00:00 there); rows never claimed stay as planned.
+    const waiting = await db.sql<{ status: string; reason: string | null; not_before: Date; attempts: number }[]>`
+      select status, reason, not_before, attempts from public.greeting_sends where org_id = ${w.orgId} and status <> 'sent'`;
+    expect(waiting).toHaveLength(6);
+    const deferred = waiting.filter((r) => r.not_before.toISOString() === '2026-12-01T16:00:00.000Z');
+    expect(deferred.length).toBe(first.deferred);
+    expect(deferred.length).toBeGreaterThanOrEqual(1);
+    for (const r of waiting) {
+      expect(['queued', 'retrying']).toContain(r.status);
+      expect(r.attempts).toBe(0);
+    }
+    const calls = sim.simulator.calls('subscribe_send');
+    // Every waiting member still has the credit the run took and gave back.
+    const [{ n } = { n: -1 }] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from public.subscription_credits sc join public.greeting_sends s
+        on s.org_id = sc.org_id and s.member_id = sc.member_id and s.template_id = sc.template_id
+      where s.org_id = ${w.orgId} and s.status <> 'sent' and sc.credits = 1`;
+    expect(n).toBe(6);
+    // Later the same day every dispatcher knows the quota is spent: no claim, no call to WeChat.
+    expect(await dispatch(db.sql, { channel, now: () => LATER })).toMatchObject({ claimed: 0, quotaReached: true });
+    expect(sim.simulator.calls('subscribe_send')).toBe(calls);
+    // After the reset the rest goes out, each once.
+    sim.simulator.configure({ dailyQuota: {} });
+    const next = await dispatch(db.sql, { channel, now: () => new Date('2026-12-02T02:30:00Z') });
+    expect(next).toMatchObject({ sent: 6, quotaReached: false });
+    expect(receivedOpenids()).toEqual(openidsOf(w));
+    expect(await statusCounts(db.sql, w.orgId)).toEqual({ sent: 10 });
+  });
+
   test('crash mid-batch: the claimed rest is requeued, the in-flight one is never resent', async () => {
     const { w } = await setup(eligible(6));
     await planDue(db.sql, NOW);

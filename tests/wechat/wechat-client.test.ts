@@ -5,6 +5,7 @@ import {
   createMemoryTokenStore,
   createWechatClient,
   WechatApiError,
+  nextWechatQuotaReset,
   type TokenStore,
   type WechatClient,
   type WechatClientOptions,
@@ -67,7 +68,7 @@ describe('classifyWechatError', () => {
     [40014, 'refresh_token'],
     [42001, 'refresh_token'],
     [-1, 'retry'],
-    [45009, 'retry'],
+    [45009, 'quota'],
     [45011, 'retry'],
     ['timeout', 'retry'],
     ['network', 'retry'],
@@ -218,10 +219,10 @@ describe('retries', () => {
     ['jscode2session', -1],
     ['jscode2session', 45011],
     ['stable_token', -1],
-    ['stable_token', 45009],
+    ['stable_token', 45011],
     ['getuserphonenumber', -1],
     ['subscribe_send', -1],
-    ['subscribe_send', 45009],
+    ['subscribe_send', 45011],
   ] as const)('%s: %i twice, then success', async (endpoint, errcode) => {
     const c = client();
     server.simulator.grantSubscription({ appid: APPID, openid: 'o-alice', templateId: TEMPLATE });
@@ -237,6 +238,24 @@ describe('retries', () => {
     expect(server.simulator.calls(endpoint)).toBe(3);
     expect(sleeps).toHaveLength(2);
     if (endpoint === 'subscribe_send') expect(server.simulator.sentMessages()).toHaveLength(1);
+  });
+
+  it("a spent daily quota (45009) is not repeated: nothing passes before WeChat's reset", async () => {
+    server.simulator.grantSubscription({ appid: APPID, openid: 'o-alice', templateId: TEMPLATE });
+    server.simulator.injectFault({ endpoint: 'subscribe_send', errcode: 45009, times: 5 });
+    const error = await failure(client().sendSubscribeMessage(greeting));
+    expect(error).toMatchObject({ errcode: 45009, disposition: 'quota' });
+    expect(server.simulator.calls('subscribe_send')).toBe(1);
+    expect(sleeps).toHaveLength(0);
+  });
+
+  it.each([
+    ['2026-12-01T02:30:00Z', '2026-12-01T16:00:00.000Z'],
+    ['2026-12-01T15:59:59Z', '2026-12-01T16:00:00.000Z'],
+    ['2026-12-01T16:00:00Z', '2026-12-02T16:00:00.000Z'],
+    ['2026-12-31T23:00:00Z', '2027-01-01T16:00:00.000Z'],
+  ])('the quota resets at midnight China time: after %s comes %s', (now, reset) => {
+    expect(nextWechatQuotaReset(new Date(now)).toISOString()).toBe(reset);
   });
 
   it('is bounded: maxRetries extra attempts, then the retry error is thrown', async () => {

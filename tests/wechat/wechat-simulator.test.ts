@@ -386,6 +386,33 @@ describe('faults', () => {
     expect(body.access_token).toEqual(expect.any(String));
   });
 
+  it('answers every API call after the configured latency, and reset() restores none', async () => {
+    server.simulator.configure({ latencyMs: 150 });
+    let started = Date.now();
+    expect((await token()).access_token).toEqual(expect.any(String));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    server.simulator.reset();
+    started = Date.now();
+    await token();
+    expect(Date.now() - started).toBeLessThan(140);
+  });
+
+  it('daily quota: 45009 once the day is spent (failed sends do not count), a new China day resets it', async () => {
+    const at = await accessToken();
+    const message = { touser: 'o-alice', template_id: TEMPLATE, data: { thing1: { value: '生日快乐' } } };
+    server.simulator.grantSubscription({ appid: APPID, openid: 'o-alice', templateId: TEMPLATE, count: 10 });
+    server.simulator.configure({ dailyQuota: { subscribe_send: 2 } });
+    expect((await sendMessage(at, { ...message, touser: 'o-nobody' })).errcode).toBe(40003);
+    const codes = [];
+    for (let i = 0; i < 4; i += 1) codes.push((await sendMessage(at, message)).errcode);
+    expect(codes).toEqual([0, 0, 45009, 45009]);
+    expect(server.simulator.sentMessages()).toHaveLength(2);
+    // 2026-11-22T02:00Z is 10:00 in China; 16:00Z is the next midnight there.
+    clock = Date.parse('2026-11-22T16:00:00Z');
+    const fresh = await accessToken();
+    expect((await sendMessage(fresh, message)).errcode).toBe(0);
+  });
+
   it('reset() clears faults, codes, credits, messages and counts', async () => {
     const code = server.simulator.mintLoginCode({ appid: APPID, openid: 'o-alice' });
     server.simulator.injectFault({ endpoint: 'jscode2session', errcode: -1, times: 5 });
@@ -431,6 +458,15 @@ describe('dev endpoints and routing', () => {
     const res = await post(path, body);
     expect(res.status).toBe(400);
     expect(res.body.error).toEqual(expect.any(String));
+  });
+
+  it('POST /dev/config sets latency and quotas, and refuses unknown settings', async () => {
+    expect((await post('/dev/config', { latencyMs: 120, dailyQuota: { subscribe_send: 5 } })).status).toBe(200);
+    const started = Date.now();
+    await token();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+    expect((await post('/dev/config', { latency: 5 })).status).toBe(400);
+    expect((await post('/dev/config', { dailyQuota: { nope: 1 } })).status).toBe(400);
   });
 
   it('serves under the /wx-sim prefix too, and 404s unknown paths', async () => {

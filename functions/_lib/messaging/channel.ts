@@ -7,17 +7,20 @@ export type ChannelName = 'wechat_subscribe' | 'sms' | 'wecom';
 export type Delivery = { toUser: string; externalTemplateId: string; page: string | null; data: Record<string, string> };
 
 /**
- * sent: delivered (msgid). retry: transient, nothing delivered, may try later.
+ * sent: delivered (msgid). retry: transient, nothing delivered, may try later; `quota`: the
+ * channel's daily quota is spent, so nothing more can go out before it resets.
  * permanent: will never work (reason stored); `noCredit` = the member's subscription is spent.
  * unknown: the channel may have delivered it (timeout): never resent blindly.
  */
 export type DeliveryResult =
   | { outcome: 'sent'; msgid: string }
-  | { outcome: 'retry'; reason: string }
+  | { outcome: 'retry'; reason: string; quota?: boolean }
   | { outcome: 'permanent'; reason: string; noCredit: boolean }
   | { outcome: 'unknown'; reason: string };
 
-export type Channel = { name: ChannelName; deliver(d: Delivery): Promise<DeliveryResult> };
+// quotaAccount: whose daily quota the channel spends (WeChat: the appid). With it, a spent quota
+// pauses every dispatcher until the reset (stored in the database), not just this run.
+export type Channel = { name: ChannelName; quotaAccount?: string; deliver(d: Delivery): Promise<DeliveryResult> };
 
 const PERMANENT_REASONS: Record<number, string> = {
   43101: 'refused',
@@ -27,9 +30,10 @@ const PERMANENT_REASONS: Record<number, string> = {
   40037: 'bad_template_id',
 };
 
-export function wechatSubscribeChannel(client: Pick<WechatClient, 'sendSubscribeMessage'>): Channel {
+export function wechatSubscribeChannel(client: Pick<WechatClient, 'sendSubscribeMessage'>, appId?: string): Channel {
   return {
     name: 'wechat_subscribe',
+    ...(appId ? { quotaAccount: appId } : {}),
     async deliver(d) {
       try {
         const { msgid } = await client.sendSubscribeMessage({
@@ -47,6 +51,7 @@ export function wechatSubscribeChannel(client: Pick<WechatClient, 'sendSubscribe
           const reason = typeof e.errcode === 'number' ? (PERMANENT_REASONS[e.errcode] ?? `wechat_${e.errcode}`) : `wechat_${e.errcode}`;
           return { outcome: 'permanent', reason, noCredit: e.errcode === 43101 };
         }
+        if (e.disposition === 'quota') return { outcome: 'retry', reason: 'wechat_daily_quota', quota: true };
         return { outcome: 'retry', reason: `wechat_${e.errcode}` };
       }
     },

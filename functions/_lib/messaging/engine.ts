@@ -11,6 +11,7 @@ import { localDate } from '../../../shared/domain/birthday';
 import { holidayName, type HolidayKey } from '../../../shared/domain/holidays';
 import { checkTemplateValues } from '../../../shared/domain/wechat-keywords';
 import { withServiceTx, type Sql, type Tx } from '../db';
+import { nextWechatQuotaReset } from '../wechat/wechat-client';
 import { evaluated, inQuietHours, isBudgetExempt, readSettings, savedSegmentOf, type CampaignRow, type EvalOptions, type Settings } from './audience';
 import { SET_BASED_FROM, type EligibilityStrategy } from './eligibility';
 import { campaignColumns } from './campaigns';
@@ -171,7 +172,10 @@ export type DispatchOptions = {
   afterDeliver?: (sendId: string) => void;
 };
 
-export type DispatchReport = { claimed: number; sent: number; failed: number; retrying: number; unknown: number; skipped: number; deferred: number };
+// quotaReached: WeChat's daily quota ran out during the run; what was left waits for the reset.
+export type DispatchReport = {
+  claimed: number; sent: number; failed: number; retrying: number; unknown: number; skipped: number; deferred: number; quotaReached: boolean;
+};
 
 type ClaimRow = {
   org_id: string;
@@ -334,7 +338,8 @@ const recordOutcomes = async (tx: Tx, token: string, outcomes: Outcome[], opts: 
   const sent = of('sent');
   const unknown = of('unknown');
   const permanent = of('permanent');
-  const retry = of('retry');
+  const retry = of('retry').filter((o) => !o.result.quota);
+  const quota = of('retry').filter((o) => o.result.quota);
   const maxAttempts = opts.maxAttempts ?? 5;
   // The claim token guards every write: a row another run has taken over is not touched.
   // (Rows are found by greeting_sends_id_key: the primary key leads with org_id.)
@@ -366,6 +371,15 @@ const recordOutcomes = async (tx: Tx, token: string, outcomes: Outcome[], opts: 
         where s.id = any (${zero}::bigint[]) and sc.org_id = s.org_id and sc.member_id = s.member_id and sc.template_id = s.template_id`;
     }
     if (refund.length > 0) await refundCredits(tx, refund);
+  }
+  if (quota.length > 0) {
+    // The daily quota is spent: nothing was delivered and nothing will be before WeChat resets
+    // it, so the rows wait for that (credits back, the attempt not counted against the member).
+    const waiting = await tx<{ id: string }[]>`update public.greeting_sends s set status = 'retrying', reason = 'wechat_daily_quota', claim_token = null,
+        not_before = ${nextWechatQuotaReset(now)}, attempts = greatest(s.attempts - 1, 0), updated_at = now()
+      where s.id = any (${quota.map((o) => o.id)}::bigint[]) and ${guard} returning s.id::text as id`;
+    if (waiting.length > 0) await refundCredits(tx, waiting.map((r) => r.id));
+    report.deferred += waiting.length;
   }
   if (retry.length > 0) {
     const rows = await tx<{ id: string; attempts: number }[]>`
@@ -406,7 +420,7 @@ const recordOutcomes = async (tx: Tx, token: string, outcomes: Outcome[], opts: 
  * transaction before those locks could wait on another dispatcher in a cycle.
  */
 export const dispatch = async (sql: Sql, opts: DispatchOptions): Promise<DispatchReport> => {
-  const report: DispatchReport = { claimed: 0, sent: 0, failed: 0, retrying: 0, unknown: 0, skipped: 0, deferred: 0 };
+  const report: DispatchReport = { claimed: 0, sent: 0, failed: 0, retrying: 0, unknown: 0, skipped: 0, deferred: 0, quotaReached: false };
   const token = randomUUID();
   const now = opts.now ?? (() => new Date());
   const deadline = Date.now() + (opts.budgetMs ?? Number.POSITIVE_INFINITY);
@@ -445,7 +459,15 @@ export const dispatch = async (sql: Sql, opts: DispatchOptions): Promise<Dispatc
     })();
   };
 
-  const canClaim = () => !queueEmpty && batches < maxBatches && Date.now() < deadline;
+  const canClaim = () => !queueEmpty && !report.quotaReached && batches < maxBatches && Date.now() < deadline;
+  const quotaAccount = opts.channel.quotaAccount;
+  if (quotaAccount) {
+    const [paused] = await withServiceTx(sql, (tx) => tx<{ until: Date | null }[]>`select public.channel_paused_until(${opts.channel.name}, ${quotaAccount}) as until`);
+    if (paused?.until && paused.until > now()) {
+      report.quotaReached = true;
+      return report;
+    }
+  }
 
   for (;;) {
     if (failed.crash) throw failed.crash.error;
@@ -460,7 +482,20 @@ export const dispatch = async (sql: Sql, opts: DispatchOptions): Promise<Dispatc
     const outcomes = arrived;
     arrived = [];
     const refunding = outcomes.filter((o) => o.result.outcome === 'permanent' || o.result.outcome === 'retry');
-    if (refunding.length > 0) await withServiceTx(sql, (tx) => recordOutcomes(tx, token, refunding, opts, report, now()));
+    // WeChat's daily quota is spent: start nothing more; the claimed rows not yet started go
+    // back to wait for the reset with the ones WeChat turned away (calls in flight still land).
+    const quotaNow = !report.quotaReached && outcomes.some((o) => o.result.outcome === 'retry' && o.result.quota);
+    if (quotaNow) report.quotaReached = true;
+    const released = quotaNow ? pool.splice(0) : [];
+    if (refunding.length > 0 || released.length > 0) {
+      await withServiceTx(sql, async (tx) => {
+        if (refunding.length > 0) await recordOutcomes(tx, token, refunding, opts, report, now());
+        if (released.length > 0) report.deferred += await releaseClaimed(tx, token, released.map((c) => c.id), nextWechatQuotaReset(now()));
+        if (quotaNow && quotaAccount) {
+          await tx`select public.channel_pause(${opts.channel.name}, ${quotaAccount}, ${nextWechatQuotaReset(now())}, 'daily_quota')`;
+        }
+      });
+    }
     const plain = refunding.length > 0 ? outcomes.filter((o) => !refunding.includes(o)) : outcomes;
     const started = await withServiceTx(sql, async (tx) => {
       if (plain.length > 0) await recordOutcomes(tx, token, plain, opts, report, now());
@@ -487,6 +522,15 @@ export const dispatch = async (sql: Sql, opts: DispatchOptions): Promise<Dispatc
     for (const item of started) start(item);
   }
   return report;
+};
+
+/** Claimed rows that will not be started in this run go back to the queue until `notBefore`, credits returned, the attempt not counted. */
+const releaseClaimed = async (tx: Tx, token: string, ids: string[], notBefore: Date): Promise<number> => {
+  const back = await tx<{ id: string }[]>`update public.greeting_sends set status = 'queued', claim_token = null, not_before = ${notBefore},
+      attempts = greatest(attempts - 1, 0), updated_at = now()
+    where id = any (${ids}::bigint[]) and claim_token = ${token} and status = 'claimed' returning id::text as id`;
+  if (back.length > 0) await refundCredits(tx, back.map((r) => r.id));
+  return back.length;
 };
 
 /**

@@ -1,9 +1,11 @@
 // The one client the functions use to talk to WeChat. The base URL is configuration: the real
 // api.weixin.qq.com in production, the simulator locally and in tests.
 //
-// Every documented errcode maps to one of three dispositions:
+// Every documented errcode maps to one of four dispositions:
 //   refresh_token  the access token was rejected: get a new one once and repeat the call;
-//   retry          transient (system busy, quota, network): bounded exponential backoff + jitter;
+//   retry          transient (system busy, minute quota, network): bounded exponential backoff + jitter;
+//   quota          the API's daily quota is spent (45009): nothing will pass before it resets at
+//                  midnight China time, so the client does not repeat the call; the caller defers;
 //   permanent      repeating cannot help (bad code, user refused, invalid argument, bad config).
 //
 // Secrets: the appsecret travels only in the request to WeChat and never appears in an error;
@@ -14,7 +16,7 @@ import { z } from 'zod';
 export const WECHAT_API_BASE_URL = 'https://api.weixin.qq.com';
 
 export type WechatEndpoint = 'jscode2session' | 'stable_token' | 'getuserphonenumber' | 'subscribe_send' | 'msg_sec_check';
-export type WechatErrorDisposition = 'refresh_token' | 'retry' | 'permanent';
+export type WechatErrorDisposition = 'refresh_token' | 'retry' | 'quota' | 'permanent';
 /** Failures below WeChat's errcode layer. */
 export type WechatTransportFailure = 'timeout' | 'network' | 'server_error' | 'bad_response';
 export type WechatErrorCode = number | WechatTransportFailure;
@@ -38,8 +40,10 @@ export type TokenStore = {
 
 // Token rejected: 40001 invalid credential, 40014 invalid access_token, 42001 expired.
 const REFRESH_TOKEN_CODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
-// -1 system busy, 45009 daily quota, 45011 minute quota (and 45033 call frequency).
-const RETRY_CODES: ReadonlySet<number> = new Set([-1, 45009, 45011, 45033]);
+// -1 system busy, 45011 minute quota (and 45033 call frequency).
+const RETRY_CODES: ReadonlySet<number> = new Set([-1, 45011, 45033]);
+// 45009 "reach max api daily quota limit".
+const DAILY_QUOTA_CODE = 45009;
 
 /**
  * Everything else is permanent, including: 40002 invalid grant_type, 40003 invalid openid,
@@ -58,8 +62,16 @@ export function classifyWechatError(errcode: WechatErrorCode): WechatErrorDispos
   }
   if (REFRESH_TOKEN_CODES.has(errcode)) return 'refresh_token';
   if (RETRY_CODES.has(errcode)) return 'retry';
+  if (errcode === DAILY_QUOTA_CODE) return 'quota';
   return 'permanent';
 }
+
+/** WeChat's daily quotas reset at midnight in China (UTC+8, no daylight saving): the next one after `now`. */
+export const nextWechatQuotaReset = (now: Date): Date => {
+  const day = 86_400_000;
+  const shift = 8 * 3_600_000;
+  return new Date(Math.floor((now.getTime() + shift) / day + 1) * day - shift);
+};
 
 export class WechatApiError extends Error {
   readonly endpoint: WechatEndpoint;

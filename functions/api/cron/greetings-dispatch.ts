@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { getConfig } from '../../_lib/config';
 import { open, route } from '../../_lib/handler';
 import { wechatSubscribeChannel } from '../../_lib/messaging/channel';
 import { requireCronSecret } from '../../_lib/messaging/cron-auth';
@@ -20,13 +21,14 @@ export default route({
       unknown: z.number(),
       skipped: z.number(),
       deferred: z.number(),
+      quotaReached: z.boolean(),
     }),
     run: async ({ sql, req }) => {
       requireCronSecret(req);
       // 16 calls in flight: the sender's loop stores outcomes and starts calls in one commit,
       // so the width bounds what a crash can leave "unknown" (16) and, with WeChat's latency,
       // the rate (bench at 1 M members: ~1,100 msg/s for one run, ~1,700 for four at once).
-      return dispatch(sql, { channel: wechatSubscribeChannel(getWechatClient()), batchSize: 64, maxBatches: 40, concurrency: 16, budgetMs: 40_000 });
+      return dispatch(sql, { channel: wechatSubscribeChannel(getWechatClient(), getConfig().WECHAT_APPID), batchSize: 64, maxBatches: 40, concurrency: 16, budgetMs: 40_000 });
     },
   }),
 });

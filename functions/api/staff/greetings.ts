@@ -5,6 +5,7 @@ import {
   greetingSendResultSchema,
   type GreetingSendInput,
 } from '../../../shared/schemas/greeting-send.schema';
+import { getConfig } from '../../_lib/config';
 import { DomainError } from '../../_lib/errors';
 import { person, route } from '../../_lib/handler';
 import { requireStaff, requireVisibleMember } from '../../_lib/staff-guard';
@@ -86,7 +87,7 @@ export default route({
         if (!row) throw new Error('insert returned nothing');
         return row.id;
       });
-      await dispatch(sql, { channel: wechatSubscribeChannel(getWechatClient()), onlyIds: [sendId], maxBatches: 1 });
+      await dispatch(sql, { channel: wechatSubscribeChannel(getWechatClient(), getConfig().WECHAT_APPID), onlyIds: [sendId], maxBatches: 1 });
       const [r] = await withServiceTx(sql, (tx) => tx<{ status: 'queued'; reason: string | null }[]>`
         select status, reason from public.greeting_sends where id = ${sendId}`);
       return { sendId, status: r?.status ?? 'queued', reason: r?.reason ?? null };
