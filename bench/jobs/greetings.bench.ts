@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import postgres from 'postgres';
@@ -6,13 +6,13 @@ import { birthdayKeysOn, localDate, zonedTimeToUtc } from '../../shared/domain/b
 import { withServiceTx, type Sql, type Tx } from '../../functions/_lib/db';
 import { readSettings, type CampaignRow, type Settings } from '../../functions/_lib/messaging/audience';
 import { campaignColumns } from '../../functions/_lib/messaging/campaigns';
-import { wechatSubscribeChannel } from '../../functions/_lib/messaging/channel';
-import { dispatch, dryRun, planOccasion } from '../../functions/_lib/messaging/engine';
+import { dryRun, planOccasion, type DispatchReport } from '../../functions/_lib/messaging/engine';
 import { occasionOn } from '../../functions/_lib/messaging/occasions';
 import { createMemoryTokenStore, createWechatClient } from '../../functions/_lib/wechat/wechat-client';
 import { SCALE_APPID } from '../scale-config';
 import { summarize } from '../stats';
 import type { BenchJob, BenchJobContext, BenchJobRow } from '../jobs';
+import type { DispatcherMessage, DispatcherReply } from './dispatcher-process';
 
 // Greetings at 1 M members (issue 6): planning one day's birthdays into the outbox, the dry run
 // of a segment campaign as the operator over HTTP, and dispatch throughput against the WeChat
@@ -25,6 +25,9 @@ const BENCH = '[bench] ';
 const RUNS = 3;
 const DRY_RUNS = 5;
 const SIM_SECRET = 'bench-simulator-secret-0123456789';
+// A WeChat API call from a server in mainland China: tens of milliseconds of network and
+// WeChat's own work (the simulator waits this long before answering).
+const WECHAT_LATENCY_MS = 50;
 
 const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -203,7 +206,50 @@ const simMessages = async (sim: Sim): Promise<Array<{ toUser: string }>> =>
 
 const simClient = (sim: Sim) => createWechatClient({ baseUrl: sim.url, appId: SCALE_APPID, secret: SIM_SECRET, tokenStore: createMemoryTokenStore() });
 
-type DispatchRun = { dispatchers: number; inFlight: number; sent: number; ms: number };
+type DispatchRun = { dispatchers: number; inFlight: number; latencyMs: number; sent: number; ms: number };
+
+// Each dispatcher in a process of its own (bench/jobs/dispatcher-process.ts), as every cron run
+// is its own function instance: started, connected and holding a token first, then told to go
+// together; the time is from "go" until the last one has emptied the queue.
+const dispatchInProcesses = async (
+  ctx: BenchJobContext,
+  sim: Sim,
+  dispatchers: number,
+  inFlight: number,
+  now: Date,
+): Promise<{ reports: DispatchReport[]; ms: number }> => {
+  const children = Array.from({ length: dispatchers }, () =>
+    fork(path.join(__dirname, 'dispatcher-process.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...process.env,
+        DATABASE_URL: ctx.databaseUrl,
+        SIM_URL: sim.url,
+        SIM_APPID: SCALE_APPID,
+        SIM_SECRET,
+        DISPATCH_IN_FLIGHT: String(inFlight),
+        DISPATCH_NOW: now.toISOString(),
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+  const next = (c: ChildProcess): Promise<DispatcherReply> =>
+    new Promise((resolve, reject) => {
+      c.once('message', (m: DispatcherReply) => (m.type === 'failed' ? reject(new Error(`dispatcher: ${m.error}`)) : resolve(m)));
+      c.once('exit', (code) => reject(new Error(`dispatcher exited (${code})`)));
+    });
+  try {
+    await Promise.all(children.map(next));
+    const done = children.map(next);
+    const t0 = performance.now();
+    for (const c of children) c.send({ type: 'go' } satisfies DispatcherMessage);
+    const replies = await Promise.all(done);
+    const ms = performance.now() - t0;
+    return { reports: replies.flatMap((r) => (r.type === 'done' ? [r.report] : [])), ms };
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill();
+  }
+};
 
 const dispatchRun = async (
   ctx: BenchJobContext,
@@ -214,6 +260,7 @@ const dispatchRun = async (
   storeIds: string[],
   dispatchers: number,
   inFlight: number,
+  latencyMs: number,
 ): Promise<DispatchRun & { openids: string[] }> => {
   const { owner, orgId } = ctx;
   const tpl = await templateId(owner, orgId, 'campaign');
@@ -239,18 +286,14 @@ const dispatchRun = async (
       select member_id, credits from public.subscription_credits
       where org_id = ${orgId} and template_id = ${tpl.id} and member_id = any (${rows.map((r) => r.member_id)}::uuid[])`;
     await simPost(sim, '/dev/reset', {});
+    await simPost(sim, '/dev/config', { latencyMs });
     await grantAll(sim, rows.map((r) => r.openid), tpl.externalId);
     // Earlier runs deleted their outbox rows and put the credits back: dead rows a managed
     // Postgres's autovacuum would have cleared (this machine's server runs without it).
     await owner`vacuum analyze public.greeting_sends, public.subscription_credits`;
-    const channel = wechatSubscribeChannel(simClient(sim));
     // Noon in the brand's zone: due, and outside quiet hours whenever the bench runs.
     const noon = zonedTimeToUtc(today, '12:00', settings.timeZone);
-    const t0 = performance.now();
-    const reports = await Promise.all(
-      Array.from({ length: dispatchers }, () => dispatch(pool, { channel, batchSize: 50, concurrency: inFlight, maxBatches: 1_000_000, now: () => noon })),
-    );
-    const ms = performance.now() - t0;
+    const { reports, ms } = await dispatchInProcesses(ctx, sim, dispatchers, inFlight, noon);
     const sent = reports.reduce((s, r) => s + r.sent, 0);
     // Zero duplicates, nothing lost: the simulator's own count against the outbox.
     const messages = await simMessages(sim);
@@ -261,7 +304,7 @@ const dispatchRun = async (
     if (messages.length !== distinct || messages.length !== queued || db?.sent !== queued || sent !== queued || db.other !== 0) {
       throw new Error(`dispatch mismatch: queued ${queued}, simulator received ${messages.length} (${distinct} distinct), outbox sent ${db?.sent}, others ${db?.other}, reported ${sent}`);
     }
-    return { dispatchers, inFlight, sent, ms, openids: rows.map((r) => r.openid) };
+    return { dispatchers, inFlight, latencyMs, sent, ms, openids: rows.map((r) => r.openid) };
   } finally {
     await owner`delete from public.greeting_campaigns where org_id = ${orgId} and id = ${c.id}`;
     if (snapshot.length > 0) {
@@ -274,9 +317,10 @@ const dispatchRun = async (
 };
 
 /** The simulator alone: the same messages through the same client, `inFlight` at a time, no database. */
-const simulatorAlone = async (ctx: BenchJobContext, sim: Sim, openids: string[], inFlight: number): Promise<{ sent: number; ms: number }> => {
+const simulatorAlone = async (ctx: BenchJobContext, sim: Sim, openids: string[], inFlight: number, latencyMs: number): Promise<{ sent: number; ms: number }> => {
   const tpl = await templateId(ctx.owner, ctx.orgId, 'campaign');
   await simPost(sim, '/dev/reset', {});
+  await simPost(sim, '/dev/config', { latencyMs });
   await grantAll(sim, openids, tpl.externalId);
   const client = simClient(sim);
   await client.getAccessToken();
@@ -306,31 +350,42 @@ const dispatchThroughput = async (ctx: BenchJobContext, settings: Settings, toda
   const pool = postgres(ctx.databaseUrl, { max: 12, idle_timeout: 20, onnotice: () => {} });
   const rows: BenchJobRow[] = [];
   try {
-    const runs: DispatchRun[] = [];
-    let openids: string[] = [];
-    for (const [d, c] of [
-      // As the cron runs it (functions/api/cron/greetings-dispatch.ts: 16 in flight), one and
-      // four at once, and the narrow waves of earlier versions for comparison.
-      [1, 4],
-      [1, 16],
-      [4, 16],
-    ] as const) {
-      const r = await dispatchRun(ctx, pool, sim, settings, today, stores.map((s) => s.id), d, c);
-      ctx.log(`dispatch ${d} × ${c}: ${r.sent} messages in ${fmt(r.ms)} ms`);
-      openids = r.openids;
-      runs.push(r);
+    // As the cron runs it (functions/api/cron/greetings-dispatch.ts: 16 in flight), one run and
+    // four at once; against a simulator that answers at once (the project's own ceiling) and one
+    // that answers in WECHAT_LATENCY_MS, as WeChat does over the network: there the rate should
+    // be WeChat's (in flight ÷ latency), which the simulator alone at the same width measures.
+    for (const latencyMs of [0, WECHAT_LATENCY_MS]) {
+      for (const [d, c] of [
+        [1, 16],
+        [4, 16],
+      ] as const) {
+        const r = await dispatchRun(ctx, pool, sim, settings, today, stores.map((s) => s.id), d, c, latencyMs);
+        ctx.log(`dispatch ${d} × ${c}, WeChat latency ${latencyMs} ms: ${r.sent} messages in ${fmt(r.ms)} ms`);
+        const alone = await simulatorAlone(ctx, sim, r.openids, d * c, latencyMs);
+        const rate = (r.sent / r.ms) * 1000;
+        const aloneRate = (alone.sent / alone.ms) * 1000;
+        const ratio = aloneRate / rate;
+        rows.push({
+          metric:
+            `dispatch, ${d} dispatcher${d > 1 ? 's' : ''} (own processes) × ${c} in flight, WeChat answering in ${latencyMs} ms: ` +
+            `${n(r.sent)} messages, 0 duplicates and none lost (simulator count = outbox)`,
+          value: `${n(Math.round(rate))} msg/s`,
+          floor: `${n(Math.round(aloneRate))} msg/s (the simulator alone, ${d * c} in flight)`,
+          ratio,
+          ...(latencyMs > 0 ? { target: `WeChat's rate: ≥ 90 % of the simulator alone`, met: ratio <= 1 / 0.9 } : {}),
+        });
+      }
     }
-    const alone = await simulatorAlone(ctx, sim, openids, 16);
-    const aloneRate = (alone.sent / alone.ms) * 1000;
-    for (const r of runs) {
-      const rate = (r.sent / r.ms) * 1000;
-      rows.push({
-        metric: `dispatch, ${r.dispatchers} dispatcher${r.dispatchers > 1 ? 's' : ''} × ${r.inFlight} in flight: ${n(r.sent)} messages, 0 duplicates and none lost (simulator count = outbox)`,
-        value: `${fmt(r.ms / r.sent)} ms/message (${n(Math.round(rate))} msg/s)`,
-        floor: `${fmt(alone.ms / alone.sent)} ms/message (${n(Math.round(aloneRate))} msg/s: the simulator alone, 16 in flight)`,
-        ratio: alone.sent / alone.ms > 0 ? r.ms / r.sent / (alone.ms / alone.sent) : undefined,
-      });
-    }
+    // WeChat's documented daily limit of subscribeMessage.send as a steady rate, beside the
+    // project's ceiling (the 0 ms rows): what the project can send is more than WeChat allows.
+    const best = Math.max(...rows.filter((r) => r.metric.includes('answering in 0 ms')).map((r) => Number(r.value.replace(/[^\d]/g, ''))));
+    rows.push({
+      metric: "WeChat's daily quota of subscribe messages as a rate (30 M a day with WeChat Pay, 10 M without)",
+      value: `${n(Math.round(30e6 / 86400))} / ${n(Math.round(10e6 / 86400))} msg/s`,
+      floor: `${n(best)} msg/s (the project's ceiling above)`,
+      target: 'the project above the quota rate',
+      met: best > 30e6 / 86400,
+    });
   } finally {
     await pool.end({ timeout: 5 });
     sim.child.stdin?.end();
