@@ -18,14 +18,14 @@ export default route({
         const [tag] = await tx<{ group_id: string; selection: 'single' | 'multiple'; retired: boolean }[]>`
           select t.group_id, g.selection, t.retired_at is not null as retired from public.tags t
           join public.tag_groups g on g.org_id = t.org_id and g.id = t.group_id
-          where t.org_id = (select private.jwt_org_id()) and t.id = ${input.tagId}`;
+          where t.org_id = ${staff.orgId} and t.id = ${input.tagId}`;
         if (!tag || (input.action === 'add' && tag.retired)) throw notFound('That tag');
         // ONE statement: the matching customers (read once; they carry their store, which the
         // insert writes — the policy checks it — instead of a per-row trigger looking each
         // member up again), the change, and its audit record, all conditional on the list
         // not being too long, so a refused call changes nothing.
         const where = await customerWhere(tx, input.filter, staff);
-        const org = tx`(select private.jwt_org_id())`;
+        const org = tx`${staff.orgId}::uuid`;
         const within = tx`(select n from counted) <= ${BULK_TAG_MAX}`;
         const change =
           input.action === 'remove'

@@ -27,7 +27,7 @@ export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>):
   const birthdays = await tx<(PersonRow & { birthday_calendar: 'solar' | 'lunar'; birth_month: number; birth_day: number; birth_leap_month: boolean })[]>`
     select m.id, m.member_no, m.name, m.phone_masked, m.birthday_calendar, m.birth_month, m.birth_day, m.birth_leap_month
     from public.members m
-    where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null ${scoped.frag}
+    where m.org_id = ${staff.orgId} and m.deleted_at is null ${scoped.frag}
     limit ${LIMIT * 4}`;
   const dateOf = birthdayDateByKey(windowDates('week', today));
   const dated = birthdays
@@ -42,7 +42,7 @@ export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>):
              i.id as interaction_id, i.follow_up_on::text as follow_up_on, i.note
       from public.interactions i
       join public.members m on m.org_id = i.org_id and m.id = i.member_id and m.deleted_at is null
-      where i.org_id = (select private.jwt_org_id()) and i.staff_id = ${staff.staffId}
+      where i.org_id = ${staff.orgId} and i.staff_id = ${staff.staffId}
         and i.follow_up_on between (${today}::date - 30) and ${today}::date
         and (m.last_contact_at is null or m.last_contact_at <= i.occurred_at)
       order by i.member_id, i.follow_up_on desc
@@ -54,7 +54,7 @@ export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>):
   const slipping = await tx<(PersonRow & { last_purchase_at: Date; order_count: number; lifetime_spend_fen: string })[]>`
     select m.id, m.member_no, m.name, m.phone_masked, m.last_purchase_at, m.order_count, m.lifetime_spend_fen
     from public.members m
-    where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null ${inScope.frag}
+    where m.org_id = ${staff.orgId} and m.deleted_at is null ${inScope.frag}
       and m.churn_state = 'at_risk' and m.last_purchase_at is not null
     order by m.lifetime_spend_fen desc, m.id desc
     limit ${LIMIT}`;
@@ -66,7 +66,7 @@ export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>):
     ? await tx<PersonRow[]>`
         select m.id, m.member_no, m.name, m.phone_masked
         from public.members m
-        where m.org_id = (select private.jwt_org_id()) and m.deleted_at is null ${inScope.frag}
+        where m.org_id = ${staff.orgId} and m.deleted_at is null ${inScope.frag}
           and m.lifetime_spend_fen > 0
           -- The member's standing marketing consent (kept on members from the ledger by
           -- 20261201002100_segments.sql), not a ledger lookup per customer in spend order.
