@@ -338,6 +338,36 @@ describe('today\'s to-do list', () => {
     expect(other.body.birthdaysToday.map((b) => b.id)).not.toContain(m.id);
   });
 
+  test('follow-ups: due ones by date, each customer once (the latest follow-up set), a superseded one gone, none older than 30 days', async () => {
+    const today = localDate(new Date(), 'Asia/Shanghai');
+    const day = (n: number): string => new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const ms = await app.sql<{ id: string }[]>`select id from public.members where associate_id = ${ids.wang} order by member_no limit 4`;
+    const [a, b, c, d] = ms;
+    if (!a || !b || !c || !d) throw new Error('no members');
+    const log = (memberId: string, followUpOn?: string) =>
+      api(app, '/api/staff/interactions', { token: wang, body: { memberId, kind: 'note', note: '跟进', ...(followUpOn ? { followUpOn } : {}) } });
+    await log(a.id, day(-3));
+    await log(b.id, day(-10));
+    // c: an older follow-up superseded by a later one (the later one counts).
+    await log(c.id, day(-20));
+    await log(c.id, day(-1));
+    // d: a follow-up handled by a later contact without one.
+    await log(d.id, day(-2));
+    await log(d.id);
+    type Todo = { followUps: { id: string; followUpOn: string }[] };
+    const todo = await api<Todo>(app, '/api/staff/todo', { token: wang });
+    const mine = todo.body.followUps.filter((f) => [a.id, b.id, c.id, d.id].includes(f.id));
+    expect(mine).toEqual([
+      { id: b.id, followUpOn: day(-10) },
+      { id: a.id, followUpOn: day(-3) },
+      { id: c.id, followUpOn: day(-1) },
+    ].map((x) => expect.objectContaining(x)));
+    const dates = todo.body.followUps.map((f) => f.followUpOn);
+    expect(dates).toEqual([...dates].sort());
+    expect(new Set(todo.body.followUps.map((f) => f.id)).size).toBe(todo.body.followUps.length);
+    expect(dates.every((x) => x >= day(-30) && x <= today)).toBe(true);
+  });
+
   test('a customer who bought every ~10 days and went quiet for 60 days is slipping away', async () => {
     const [m] = await app.sql<{ id: string; org_id: string }[]>`select id, org_id from public.members where associate_id = ${ids.wang} and order_count = 0 offset 3 limit 1`;
     if (!m) throw new Error('no member');

@@ -13,6 +13,8 @@ import { brandToday, customerWhere } from './customers';
 // the caller's customers: birthdays by (calendar, month, day, leap) keys, follow-ups by
 // (staff, date), slipping away (the RFM churn risk) and holiday picks from the per-member columns.
 const LIMIT = 50;
+// Rows read past the page for follow-ups, for the rare member with two due at the same instant.
+const FOLLOW_UP_SLACK = 10;
 
 type PersonRow = { id: string; member_no: string; name: string | null; phone_masked: string | null };
 const personOf = (r: PersonRow): TodoPerson => ({ id: r.id, memberNo: String(r.member_no), name: r.name, phoneMasked: r.phone_masked });
@@ -36,17 +38,24 @@ export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>):
     .sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : (x.b.name ?? '').localeCompare(y.b.name ?? '')));
 
   const inScope = await customerWhere(tx, { scope: input.scope }, staff);
-  const followUps = await tx<(PersonRow & { interaction_id: string; follow_up_on: string; note: string })[]>`
-    select * from (
-      select distinct on (i.member_id) m.id, m.member_no, m.name, m.phone_masked,
-             i.id as interaction_id, i.follow_up_on::text as follow_up_on, i.note
-      from public.interactions i
-      join public.members m on m.org_id = i.org_id and m.id = i.member_id and m.deleted_at is null
-      where i.org_id = ${staff.orgId} and i.staff_id = ${staff.staffId}
-        and i.follow_up_on between (${today}::date - 30) and ${today}::date
-        and (m.last_contact_at is null or m.last_contact_at <= i.occurred_at)
-      order by i.member_id, i.follow_up_on desc
-    ) f order by f.follow_up_on, f.name limit ${LIMIT}`;
+  // A follow-up is due when it was set on the member's latest interaction (no contact since) and
+  // falls in the last 30 days; so a member has one, except for two interactions logged at the
+  // same instant. Read in date order from (org, staff, follow_up_on): the first page of the list
+  // is found after a few dozen rows instead of sorting every follow-up of the month (an associate
+  // with a busy month has hundreds).
+  const followUpRows = await tx<(PersonRow & { interaction_id: string; follow_up_on: string; note: string })[]>`
+    select m.id, m.member_no, m.name, m.phone_masked, i.id as interaction_id, i.follow_up_on::text as follow_up_on, i.note
+    from public.interactions i
+    join public.members m on m.org_id = i.org_id and m.id = i.member_id and m.deleted_at is null
+    where i.org_id = ${staff.orgId} and i.staff_id = ${staff.staffId}
+      and i.follow_up_on between (${today}::date - 30) and ${today}::date
+      and (m.last_contact_at is null or m.last_contact_at <= i.occurred_at)
+    order by i.follow_up_on, m.name
+    limit ${LIMIT + FOLLOW_UP_SLACK}`;
+  // Same-instant twins: the member's latest follow-up date counts, once (the rows are in date
+  // order, so that is the member's last row); the database's order otherwise stays.
+  const lastRow = new Map(followUpRows.map((f, i) => [f.id, i]));
+  const followUps = followUpRows.filter((f, i) => lastRow.get(f.id) === i).slice(0, LIMIT);
 
   // Slipping away = the RFM churn risk (churn_state 'at_risk', shared/domain/rfm.ts), kept on
   // members by the order triggers and the daily refresh; a store's at-risk slice is one range of
