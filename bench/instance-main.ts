@@ -6,7 +6,8 @@ import { setSql } from '../functions/_lib/db';
 import { resetWechatClient } from '../functions/_lib/wechat-context';
 import { createAppServer } from '../server/app-server';
 import { applySecrets, loadOrCreateSecrets } from '../server/local-secrets';
-import type { InstanceMessage, InstanceReply, RecordedTx, RecordedStatement } from './instances';
+import type { InstanceMessage, InstanceReply } from './instances';
+import { createStatementRecorder } from './statement-recorder';
 
 // One function instance of the bench (bench/instances.ts forks several): the functions alone
 // on a port of their own, with a pool of its own, in a process of its own — as on Vercel, where
@@ -23,25 +24,14 @@ const main = async (): Promise<void> => {
   resetWechatClient();
 
   const recording = process.env.BENCH_RECORD === '1';
-  let open = new Map<number, RecordedStatement[]>();
-  let done: RecordedTx[] = [];
-  const onQuery = (connection: number, text: string, params: unknown[]): void => {
-    const head = text.trimStart().slice(0, 10).toLowerCase();
-    if (head.startsWith('begin')) open.set(connection, []);
-    else if (head.startsWith('commit')) {
-      const statements = open.get(connection);
-      if (statements) done.push(statements);
-      open.delete(connection);
-    } else if (head.startsWith('rollback')) open.delete(connection);
-    else open.get(connection)?.push({ text, params: [...params] });
-  };
+  const recorder = createStatementRecorder();
   const sql = postgres(databaseUrl, {
     max: Number(process.env.DB_POOL_MAX ?? 2),
     idle_timeout: 60,
     connect_timeout: 10,
     prepare: process.env.DB_POOLER_MODE !== 'transaction',
     onnotice: () => {},
-    ...(recording ? { debug: onQuery } : {}),
+    ...(recording ? { debug: recorder.onQuery } : {}),
   });
   setSql(sql);
 
@@ -55,11 +45,9 @@ const main = async (): Promise<void> => {
   };
   process.on('message', (m: InstanceMessage) => {
     if (m.type === 'take') {
-      send({ type: 'recorded', transactions: done });
-      done = [];
+      send({ type: 'recorded', transactions: recorder.take() });
     } else if (m.type === 'reset') {
-      open = new Map();
-      done = [];
+      recorder.reset();
       send({ type: 'reset-done' });
     } else if (m.type === 'stop') {
       server.closeAllConnections();

@@ -6,8 +6,7 @@ import path from 'node:path';
 // concurrent clients one instance, so an instance serves one request at a time, as a Vercel
 // instance does, and the clients' own JavaScript runs in the bench's process, not in the
 // server's event loop.
-export type RecordedStatement = { text: string; params: unknown[] };
-export type RecordedTx = RecordedStatement[];
+import type { RecordedTx } from './statement-recorder';
 
 export type InstanceMessage = { type: 'take' } | { type: 'reset' } | { type: 'stop' };
 export type InstanceReply =

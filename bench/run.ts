@@ -7,6 +7,7 @@ import { setSql, type Sql } from '../functions/_lib/db';
 import { startApp, type StartedApp } from '../server/start-app';
 import { h5Size, kb, weappSize, WEAPP_MAIN_LIMIT, WEAPP_TOTAL_LIMIT } from './bundle-size';
 import { startInstances, type Instances } from './instances';
+import { createStatementRecorder, type RecordedStatement, type RecordedTx } from './statement-recorder';
 import { jobs, type BenchJobRow } from './jobs';
 import { BENCH_NOTE, BENCH_TAG_GROUP, loadSamples, operations, type HttpRequest, type Operation, type TargetKind } from './operations';
 import { rootDir, SCALE_APPID, SCALE_LOGINS, SCALE_SECRETS_DIR, type ScaleLogin } from './scale-config';
@@ -112,7 +113,7 @@ const main = async (): Promise<void> => {
       recorder = { reset: instances.reset, take: instances.take };
       console.log(`${instanceCount} function instances (own processes): ${instances.urls.join(' ')}`);
     } else {
-      const local = createRecorder();
+      const local = createStatementRecorder();
       recording = postgres(started.databaseUrl, {
         max: Number(process.env.DB_POOL_MAX),
         idle_timeout: 20,
@@ -225,36 +226,9 @@ const pairGroups = (ops: Operation[]): Operation[][] => {
   return groups;
 };
 
-// The statements of each committed transaction, per connection (a transaction stays on one).
-type Statement = { text: string; params: unknown[] };
-type Recorded = Statement[];
+type Statement = RecordedStatement;
+type Recorded = RecordedTx;
 type Recorder = { reset: () => Promise<void>; take: () => Promise<Recorded[]> };
-const createRecorder = () => {
-  let open = new Map<number, Statement[]>();
-  let done: Recorded[] = [];
-  return {
-    onQuery: (connection: number, text: string, params: unknown[]): void => {
-      const head = text.trimStart().slice(0, 10).toLowerCase();
-      if (head.startsWith('begin')) open.set(connection, []);
-      else if (head.startsWith('commit')) {
-        const statements = open.get(connection);
-        if (statements) done.push(statements);
-        open.delete(connection);
-      } else if (head.startsWith('rollback')) open.delete(connection);
-      else open.get(connection)?.push({ text, params: [...params] });
-    },
-    reset: (): void => {
-      open = new Map();
-      done = [];
-    },
-    take: (): Recorded[] => {
-      const out = done;
-      done = [];
-      return out;
-    },
-  };
-};
-
 
 const login = async (app: StartedApp, appid: string, openid: string): Promise<string> => {
   const code = (await (await fetch(`${app.url}/wx-sim/dev/login-code`, post({ appid, openid }))).json()) as { code?: string };
