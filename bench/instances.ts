@@ -1,12 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { RecordedTx } from './statement-recorder';
 
 // Function instances for the bench: `count` processes (bench/instance-main.ts), each serving
 // the functions on its own port with its own database pool. The bench gives each of its
 // concurrent clients one instance, so an instance serves one request at a time, as a Vercel
 // instance does, and the clients' own JavaScript runs in the bench's process, not in the
 // server's event loop.
-import type { RecordedTx } from './statement-recorder';
 
 export type InstanceMessage = { type: 'take' } | { type: 'reset' } | { type: 'stop' };
 export type InstanceReply =
