@@ -731,6 +731,8 @@ const HANDLED_TRIGGERS = new Set([
   // Recounted after the load by public.rebuild_dashboard_counters().
   'members.members_counters_ins',
   'interactions.interactions_counters_ins',
+  // Marks the RLS helpers' per-transaction cache stale; a load has no cache to mark.
+  'accounts.accounts_request_context',
 ]);
 const warnAboutSkippedTriggers = async (tx: Tx, skipped: boolean, log: (line: string) => void): Promise<void> => {
   if (!skipped) return;
