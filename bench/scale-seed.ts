@@ -727,7 +727,6 @@ const HANDLED_TRIGGERS = new Set([
   'members.members_search_terms_ins',
   // Written set-based after the load (marketing consent, RFM).
   'consents.consents_marketing_ins',
-  'orders.orders_rfm_ins',
   // Recounted after the load by public.rebuild_dashboard_counters().
   'members.members_counters_ins',
   'interactions.interactions_counters_ins',
