@@ -16,13 +16,16 @@ import { forbidden, notFound } from './errors';
 // knows how many rows of the org an index range holds (an InitPlan's value is unknown when
 // planning, and at 1 M members it picked the org-wide initials index over the store's: 31 ms
 // instead of 4). RLS still applies its own org test to every row.
-export type StaffCaller = { staffId: string; role: string; orgId: string };
+// storeIds: the stores the caller works in (read with the rest, so a list that names the
+// caller's store needs no round trip of its own).
+export type StaffCaller = { staffId: string; role: string; orgId: string; storeIds: string[] };
 export const requireStaff = async (tx: Tx, options: { customPlans?: boolean } = {}): Promise<StaffCaller> => {
-  const [row] = await tx<{ staff_id: string | null; role: string | null; org_id: string | null }[]>`
-    select private.my_staff_id() as staff_id, private.my_staff_role() as role, private.jwt_org_id() as org_id
+  const [row] = await tx<{ staff_id: string | null; role: string | null; org_id: string | null; store_ids: string[] | null }[]>`
+    select private.my_staff_id() as staff_id, private.my_staff_role() as role, private.jwt_org_id() as org_id,
+           private.my_store_ids()::text[] as store_ids
       ${options.customPlans ? tx`, set_config('plan_cache_mode', 'force_custom_plan', true)` : tx``}`;
   if (!row?.staff_id || !row.role || !row.org_id) throw forbidden('This is for store staff only');
-  return { staffId: row.staff_id, role: row.role, orgId: row.org_id };
+  return { staffId: row.staff_id, role: row.role, orgId: row.org_id, storeIds: row.store_ids ?? [] };
 };
 
 // 404 unless the member exists AND the caller may see them (RLS decides).
