@@ -32,12 +32,27 @@ export function isValidBirthday(b: Birthday): boolean {
   return b.day <= 30;
 }
 
+// A date's keys never change; a month's window converts 30 dates to the lunar calendar (~2.7 ms),
+// so each date is converted once (bounded: the windows read are around today). Callers get copies.
+const keysCache = new Map<string, readonly BirthdayKey[]>();
+const KEYS_CACHE_MAX = 4096;
+
 /**
  * Every stored (calendar, month, day, leapMonth) whose birthday falls on `date` (YYYY-MM-DD in
  * the brand's zone), fallbacks included, so "today's birthdays" is one indexed lookup:
  * `where (birthday_calendar, birth_month, birth_day, birth_leap_month) in (...)`.
  */
 export function birthdayKeysOn(date: string): BirthdayKey[] {
+  let keys = keysCache.get(date);
+  if (!keys) {
+    keys = computeBirthdayKeysOn(date);
+    if (keysCache.size >= KEYS_CACHE_MAX) keysCache.clear();
+    keysCache.set(date, keys);
+  }
+  return keys.map((k) => ({ ...k }));
+}
+
+function computeBirthdayKeysOn(date: string): BirthdayKey[] {
   const { year, month, day } = parseIsoDate(date);
   const keys: BirthdayKey[] = [{ calendar: 'solar', month, day, leapMonth: false }];
   if (month === 2 && day === 28 && !isSolarLeapYear(year)) keys.push({ calendar: 'solar', month: 2, day: 29, leapMonth: false });

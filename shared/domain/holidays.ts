@@ -53,12 +53,21 @@ function dateOf(rule: Rule, year: number): string {
   }
 }
 
+// A year's holidays never change: computed once per year (the lunar and solar-term dates cost
+// ~4 ms a year, paid by every to-do list before this cache). Callers get copies.
+const yearCache = new Map<number, readonly Holiday[]>();
+
 /** Every holiday of a solar year, in date order. */
 export function holidaysOfYear(year: number): Holiday[] {
   if (!Number.isInteger(year) || year < 1901 || year > 2099) throw new RangeError(`year out of range: ${year}`);
-  return HOLIDAY_KEYS.map((key) => ({ key, name: RULES[key].name, date: dateOf(RULES[key].rule, year) })).sort((a, b) =>
-    a.date < b.date ? -1 : a.date > b.date ? 1 : 0,
-  );
+  let holidays = yearCache.get(year);
+  if (!holidays) {
+    holidays = HOLIDAY_KEYS.map((key) => ({ key, name: RULES[key].name, date: dateOf(RULES[key].rule, year) })).sort((a, b) =>
+      a.date < b.date ? -1 : a.date > b.date ? 1 : 0,
+    );
+    yearCache.set(year, holidays);
+  }
+  return holidays.map((h) => ({ ...h }));
 }
 
 export function holidayDate(key: HolidayKey, year: number): string {
