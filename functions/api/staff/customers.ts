@@ -187,7 +187,8 @@ export const customerWhere = async (
   tx: Tx,
   filter: CustomerFilter,
   staff: StaffCaller,
-  opts: { orderedByJoined?: boolean; tagProbe?: boolean } = {},
+  // zone: the brand's date and zone when the caller has read them already (else read here if needed).
+  opts: { orderedByJoined?: boolean; tagProbe?: boolean; zone?: { today: string; timeZone: string } } = {},
 ): Promise<CustomerWhere> => {
   let scope = resolveScope(filter, staff);
   if (filter.purchasedAfter && filter.purchasedBefore && filter.purchasedAfter >= filter.purchasedBefore) {
@@ -207,7 +208,7 @@ export const customerWhere = async (
   }
   // The zone and the tags' groups are independent reads: sent together, one round trip.
   const [{ today, timeZone }, tags] = await Promise.all([
-    needsZone ? brandToday(tx) : Promise.resolve({ today: '', timeZone: DEFAULT_TIME_ZONE }),
+    opts.zone ?? (needsZone ? brandToday(tx) : { today: '', timeZone: DEFAULT_TIME_ZONE }),
     tagFilter(tx, staff.orgId, splitTagIds(filter.tagIds), scope, opts.tagProbe ?? false),
   ]);
   const search = searchFilter(tx, staff.orgId, filter.q, scope, opts.orderedByJoined ?? false);

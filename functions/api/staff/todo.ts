@@ -24,9 +24,10 @@ const diffDays = (from: string, to: string): number => Math.round((Date.parse(`$
 export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>): Promise<z.input<typeof todoOutputSchema>> => {
   // The reads below do not depend on each other: each stage's statements are sent together and
   // travel in one round trip (one connection runs them in order), not one after another.
-  const [staff, { today, timeZone }] = await Promise.all([requireStaff(tx, { customPlans: true }), brandToday(tx)]);
+  const [staff, zone] = await Promise.all([requireStaff(tx, { customPlans: true }), brandToday(tx)]);
+  const { today, timeZone } = zone;
   const [scoped, inScope] = await Promise.all([
-    customerWhere(tx, { scope: input.scope, birthday: 'week' }, staff),
+    customerWhere(tx, { scope: input.scope, birthday: 'week' }, staff, { zone }),
     customerWhere(tx, { scope: input.scope }, staff),
   ]);
   const horizon = addDays(today, HOLIDAY_LOOKAHEAD_DAYS);
