@@ -148,16 +148,18 @@ const main = async (): Promise<void> => {
         await recorder.reset();
         const calls = Math.min(requests, op.calls ?? requests);
         const warmCalls = Math.min(warmup, calls);
-        await measure(exec, warmCalls, concurrency, 0);
+        const clients = op.concurrency ?? concurrency;
+        await measure(exec, warmCalls, clients, 0);
         const warm = await recorder.take();
-        (runs.get(op) as Record<Mode, Run>).http = await measure(exec, calls, concurrency, warmCalls);
+        (runs.get(op) as Record<Mode, Run>).http = await measure(exec, calls, clients, warmCalls);
         recorded.set(op, { warm, main: await recorder.take() });
       }
       for (const mode of ['rls', 'floor'] as const) {
         for (const op of group) {
           const { warm, main } = recorded.get(op) ?? { warm: [], main: [] };
-          await measure(replayExec(mode, warm, owner, claims[op.as]), warm.length, concurrency, 0);
-          (runs.get(op) as Record<Mode, Run>)[mode] = await measure(replayExec(mode, main, owner, claims[op.as]), main.length, concurrency, 0);
+          const clients = op.concurrency ?? concurrency;
+          await measure(replayExec(mode, warm, owner, claims[op.as]), warm.length, clients, 0);
+          (runs.get(op) as Record<Mode, Run>)[mode] = await measure(replayExec(mode, main, owner, claims[op.as]), main.length, clients, 0);
         }
       }
       for (const op of group) {
@@ -437,7 +439,7 @@ const renderReport = (r: {
       `${n(r.data.memberTags)} member tags, ${n(r.data.orders)} orders, ${n(r.data.orderLines)} order lines, ${n(r.data.interactions)} interactions; database ${(r.data.dbBytes / 2 ** 30).toFixed(1)} GB`,
   );
   lines.push(
-    `- Method: per operation ${r.warmup} warm-up then ${r.requests} calls (fewer if a run reaches ${maxSeconds} s), ${r.concurrency} concurrent clients, in each of three modes. ` +
+    `- Method: per operation ${r.warmup} warm-up then ${r.requests} calls (fewer if a run reaches ${maxSeconds} s), ${r.concurrency} concurrent clients (1 for operations marked "one at a time"), in each of three modes. ` +
       '**server** = the handler\'s own time (Server-Timing `app`: JWT, zod, the RLS transaction, output) of real HTTP requests; ' +
       (r.instances > 0
         ? `**HTTP** = the client's time for the same requests; the functions run in ${r.instances} instances (processes of their own, one per client, each serving one request at a time as a Vercel instance does), the clients in the bench's process; `
