@@ -1,6 +1,7 @@
 import type { StartedApp } from '../../server/start-app';
 import { localDate } from '../../shared/domain/birthday';
 import { birthdayKeysFor, windowDates } from '../../shared/domain/customer-filter';
+import { listTuning } from '../../functions/api/staff/customers';
 import { api, loginAs, startTestApp } from '../helpers/api-client';
 
 // The associates' workbench over real HTTP against the demo brand: the filtered/sorted list
@@ -164,13 +165,19 @@ describe('finding customers', () => {
     expect(got.length).toBeGreaterThan(0);
   });
 
-  test.each<[string, (initials: string) => Record<string, string>]>([
+  test.each<[string, number, (initials: string) => Record<string, string>]>([
     // Small pages: a page is found among the first members of the store (the probe), and the
-    // last pages are not (the planner's own path); both must page on exactly.
-    ['one initial (matches many: read in list order)', (i) => ({ q: i.slice(0, 1), limit: '3' })],
-    ['two initials', (i) => ({ q: i.slice(0, 2), limit: '2' })],
-    ['one initial and birthdays this month', (i) => ({ q: i.slice(0, 1), birthday: 'month', limit: '2' })],
-  ])('pinyin initials page exactly, in order: %s', async (_name, params) => {
+    // last pages are not (the planner's own path); both must page on exactly. The cap on a
+    // prefix's candidates read through its index: above every match count (all read and
+    // sorted), and below it (the probe and the planner's path).
+    ['one initial (matches many: read in list order)', 0, (i) => ({ q: i.slice(0, 1), limit: '3' })],
+    ['one initial, all candidates read through the index', 300, (i) => ({ q: i.slice(0, 1), limit: '3' })],
+    ['two initials', 0, (i) => ({ q: i.slice(0, 2), limit: '2' })],
+    ['two initials, all candidates read through the index', 300, (i) => ({ q: i.slice(0, 2), limit: '2' })],
+    ['two initials, more candidates than the cap', 1, (i) => ({ q: i.slice(0, 2), limit: '2' })],
+    ['one initial and birthdays this month', 300, (i) => ({ q: i.slice(0, 1), birthday: 'month', limit: '2' })],
+  ])('pinyin initials page exactly, in order: %s', async (_name, cap, params) => {
+    listTuning.prefixCandidates = cap;
     const [m] = await app.sql<{ name_initials: string }[]>`
       select name_initials from public.members where store_id = ${ids.s1} and deleted_at is null and name_initials <> '' order by member_no limit 1`;
     if (!m) throw new Error('no member');
@@ -186,6 +193,7 @@ describe('finding customers', () => {
       order by joined_at desc, id desc`;
     expect(got.map((x) => x.id)).toEqual(want.map((x) => x.id));
     expect(got.length).toBeGreaterThan(0);
+    listTuning.prefixCandidates = 300;
   });
 
   test('a renamed customer is found by the new name at once, not by the old one', async () => {
