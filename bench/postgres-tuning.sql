@@ -5,6 +5,7 @@
 -- Apply as a superuser, then restart the server:
 --   psql -h 127.0.0.1 -U postgres -f bench/postgres-tuning.sql
 --   pg_ctlcluster --skip-systemctl-redirect 15 main restart
+-- and give the server huge pages for those buffers (as root: bench/huge-pages.sh).
 alter system set shared_buffers = '4GB';
 alter system set effective_cache_size = '12GB';
 alter system set random_page_cost = 1.1;

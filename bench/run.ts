@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -402,10 +402,22 @@ const dataSize = async (sql: Sql, orgId: string): Promise<DataSize> => {
   };
 };
 
+// Whether the (same machine's) server maps its shared memory with huge pages: bench/huge-pages.sh.
+const hugePages = (): string => {
+  try {
+    const info = readFileSync('/proc/meminfo', 'utf8');
+    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+    const used = field('HugePages_Total') - field('HugePages_Free');
+    return used > 0 ? `huge pages: ${used} in use` : 'no huge pages (4 kB pages: see bench/huge-pages.sh)';
+  } catch {
+    return 'huge pages: unknown';
+  }
+};
+
 const pgInfo = async (sql: Sql): Promise<string> => {
   const [v] = await sql<{ v: string; sb: string; wm: string }[]>`
     select split_part(version(), ' on ', 1) as v, current_setting('shared_buffers') as sb, current_setting('work_mem') as wm`;
-  return v ? `${v.v} (shared_buffers ${v.sb}, work_mem ${v.wm})` : 'unknown';
+  return v ? `${v.v} (shared_buffers ${v.sb}, work_mem ${v.wm}, ${hugePages()})` : 'unknown';
 };
 
 const compact = (n: number): string => (n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}m` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
