@@ -689,6 +689,17 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
         phases.member_search_terms = Date.now() - t9;
         log(`member_search_terms ${Number(built?.n ?? 0).toLocaleString('en-US')} in ${((Date.now() - t9) / 1000).toFixed(1)} s`);
       }
+      // Segment facts (member_segment_facts, where the schema has it): the rule columns of the
+      // live members, kept by triggers on members that the load skipped (and the consent and RFM
+      // writes above, made with triggers off); copied set-based from the final member rows.
+      const [facts] = await tx<{ ok: boolean }[]>`select to_regclass('public.member_segment_facts') is not null as ok`;
+      if (facts?.ok) {
+        const t10 = Date.now();
+        const [built] = await tx<{ n: string }[]>`select private.rebuild_member_segment_facts(${orgId})::text as n`;
+        counts.member_segment_facts = Number(built?.n ?? 0);
+        phases.member_segment_facts = Date.now() - t10;
+        log(`member_segment_facts ${Number(built?.n ?? 0).toLocaleString('en-US')} in ${((Date.now() - t10) / 1000).toFixed(1)} s`);
+      }
       // Dashboard counters (issue 7): kept by statement triggers on members and interactions,
       // which the replica-mode load skipped; recounted from the loaded rows in one pass.
       const [counters] = await tx<{ ok: boolean }[]>`select to_regprocedure('public.rebuild_dashboard_counters(uuid)') is not null as ok`;
@@ -708,6 +719,7 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
     }
     if (counts.subscription_credits !== undefined) await sql`vacuum (analyze) public.subscription_credits`;
     if (counts.member_search_terms !== undefined) await sql`vacuum (analyze) public.member_search_terms`;
+    if (counts.member_segment_facts !== undefined) await sql`vacuum (analyze) public.member_segment_facts`;
     phases.vacuum = vac.done();
     return { orgId, counts, phases, totalMs: Date.now() - started, deferredIndexes };
   } finally {
@@ -725,6 +737,8 @@ const HANDLED_TRIGGERS = new Set([
   'orders.orders_member_stats_ins',
   'interactions.interactions_member_contact_ins',
   'members.members_search_terms_ins',
+  // Rebuilt set-based after the load by private.rebuild_member_segment_facts().
+  'members.members_segment_facts_ins',
   // Written set-based after the load (marketing consent, RFM).
   'consents.consents_marketing_ins',
   // Recounted after the load by public.rebuild_dashboard_counters().

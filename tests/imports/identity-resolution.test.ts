@@ -5,6 +5,7 @@ import { withPersonTx, type Sql, type Tx } from '../../functions/_lib/db';
 import { protectNormalisedPhone } from '../../functions/_lib/crypto/phone';
 import { importFile } from '../../functions/_lib/import/file-import';
 import { asPerson, buildRlsWorld, claimsFor, type Actor, type RlsWorld } from '../helpers/rls-fixtures';
+import { segmentFactsDrift } from '../helpers/segment-facts';
 import { createTestDb, type TestDb } from '../helpers/test-db';
 import { ensureTestEnv } from '../helpers/test-env';
 import { csvText } from './messy-files';
@@ -262,5 +263,14 @@ describe('survivorship without accounts, and what cannot be merged', () => {
   ] as const)('%s cannot preview or apply', async (_label, who, code) => {
     await expect(asPerson(db.sql, w.actors[who], (tx) => tx`select public.member_merge_preview(${w.members.m1}, ${w.members.unassigned})`)).rejects.toMatchObject({ code });
     await expect(asPerson(db.sql, w.actors[who], (tx) => tx`select public.member_merge_apply(${w.members.m1}, ${w.members.unassigned})`)).rejects.toMatchObject({ code });
+  });
+});
+
+describe('after the imports, merges and undos above', () => {
+  test('the segment facts still equal the live members', async () => {
+    expect(await segmentFactsDrift(db.sql)).toEqual([]);
+    const [n] = await db.sql<{ live: number; facts: number }[]>`
+      select (select count(*)::int from public.members where deleted_at is null) as live, (select count(*)::int from public.member_segment_facts) as facts`;
+    expect(n?.facts).toBe(n?.live);
   });
 });

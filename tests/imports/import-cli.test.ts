@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { writeCustomerFile, type CustomerFileStats } from '../../bench/import-files';
+import { segmentFactsDrift } from '../helpers/segment-facts';
 import { createTestDb, usingServer, type TestDb } from '../helpers/test-db';
 import { ensureTestEnv } from '../helpers/test-env';
 
@@ -77,6 +78,10 @@ describeServer('npm run import (CLI)', () => {
     const [lunar] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.members where org_id = ${orgId} and birthday_calendar = 'lunar'`;
     expect(lunar?.n).toBeGreaterThan(0);
     expect(report.filter((r) => (r[8] ?? '').includes('月没有 30 日，未导入')).length).toBe(stats.badBirthdays);
+    // The segment facts of the imported (and merged-into) members followed the members.
+    const [facts] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.member_segment_facts where org_id = ${orgId}`;
+    expect(facts?.n).toBe(members?.n);
+    expect(await segmentFactsDrift(db.sql, orgId)).toEqual([]);
   });
 
   test('the same file again: recognised, nothing changes', async () => {

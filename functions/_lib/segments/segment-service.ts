@@ -44,10 +44,14 @@ export const checkRuleReferences = async (tx: Tx, rules: SegmentRuleSet, prefix 
   }
 };
 
-/** How many of the org's (non-deleted) members the rules select, as the caller sees them. */
+/**
+ * How many of the org's (non-deleted) members the rules select, as the caller sees them. Read
+ * from member_segment_facts, the live members' rule columns kept by triggers on members: the
+ * same rows the member list reads from members, at a fraction of the bytes per member.
+ */
 export const countSegment = async (tx: Tx, rules: SegmentRuleSet, ctx: SegmentContext): Promise<number> => {
   const [r] = await tx<{ n: number }[]>`
-    select count(*)::int as n from public.members m
-    where m.org_id = ${ctx.orgId} and m.deleted_at is null ${segmentWhere(tx, rules, ctx)}`;
+    select count(*)::int as n from public.member_segment_facts m
+    where m.org_id = ${ctx.orgId} ${segmentWhere(tx, rules, ctx, 'facts')}`;
   return r?.n ?? 0;
 };
