@@ -4,7 +4,7 @@ import path from 'node:path';
 import { withPersonTx, type Tx } from '../../functions/_lib/db';
 import { importFile } from '../../functions/_lib/import/file-import';
 import { segmentWhere } from '../../functions/_lib/segments/segment-sql';
-import { countSegment, segmentContext } from '../../functions/_lib/segments/segment-service';
+import { countSegment, countSourceOf, segmentContext } from '../../functions/_lib/segments/segment-service';
 import { localDate } from '../../shared/domain/birthday';
 import type { SegmentRuleSet } from '../../shared/schemas/segment-rules.schema';
 import { csvText } from '../imports/messy-files';
@@ -308,6 +308,31 @@ describe('the count (from the facts) equals the list (from members)', () => {
       const before = await countSegment(tx, {}, ctx);
       await tx`delete from public.member_segment_facts where member_id = ${w.members.m1}`;
       expect(await countSegment(tx, {}, ctx)).toBe(before - 1);
+    });
+  });
+
+  test.each<[string, SegmentRuleSet, 'members' | 'facts']>([
+    ['one RFM class', { rfmClasses: ['important_value'] }, 'members'],
+    ['churn states', { churnStates: ['active', 'at_risk'] }, 'members'],
+    ['a tier', { tiers: ['金卡'] }, 'members'],
+    ['an RFM class in stores', { rfmClasses: ['important_value'], storeIds: ['00000000-0000-4000-8000-000000000001'] }, 'facts'],
+    ['an RFM class and a churn state', { rfmClasses: ['important_value'], churnStates: ['active'] }, 'facts'],
+    ['spend', { spendMinFen: 100 }, 'facts'],
+    ['no rules', {}, 'facts'],
+  ])('a rule one members index answers alone is counted from that index: %s', (_name, rules, source) => {
+    expect(countSourceOf(rules)).toBe(source);
+  });
+
+  test('an index-answered count reads members: a member missing from the facts is still counted', async () => {
+    await asOwner(db.sql, async (tx) => {
+      const [m] = await tx<{ rfm_class: string }[]>`select rfm_class from public.members where id = ${w.members.m1}`;
+      if (!m?.rfm_class) throw new Error('m1 has no RFM class');
+      const rules = { rfmClasses: [m.rfm_class] } as SegmentRuleSet;
+      const ctx = await segmentContext(tx, w.orgA);
+      const before = await countSegment(tx, rules, ctx);
+      await tx`delete from public.member_segment_facts where member_id = ${w.members.m1}`;
+      expect(await countSegment(tx, rules, ctx)).toBe(before);
+      expect(before).toBeGreaterThan(0);
     });
   });
 });

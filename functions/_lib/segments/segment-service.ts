@@ -4,7 +4,7 @@ import { DEFAULT_TIME_ZONE, localDate } from '../../../shared/domain/birthday';
 import { segmentRuleSetSchema, type SegmentRuleSet } from '../../../shared/schemas/segment-rules.schema';
 import type { Tx } from '../db';
 import { DomainError, notFound } from '../errors';
-import { segmentWhere, type SegmentContext } from './segment-sql';
+import { segmentWhere, type SegmentContext, type SegmentSource } from './segment-sql';
 
 export const invalidField = (path: string, message: string): DomainError =>
   new DomainError(400, 'invalid_input', 'Some fields are not valid', [{ path, message }]);
@@ -44,14 +44,31 @@ export const checkRuleReferences = async (tx: Tx, rules: SegmentRuleSet, prefix 
   }
 };
 
+// Rule sets that one members index answers alone: a single RFM class, churn state or tier rule.
+// members_org_rfm_idx / _churn_idx / _tier_idx (org, value, …) include the columns members' read
+// policy tests (store, account), so such a count reads only that value's index entries (one
+// class: ~1/8 of the org), where the facts would be a pass over every member (measured at 1 M
+// members, 4 clients: p95 332 ms from the facts against 165 ms from the index).
+const INDEX_SERVED_RULES: ReadonlySet<string> = new Set(['rfmClasses', 'churnStates', 'tiers']);
+export const countSourceOf = (rules: SegmentRuleSet): SegmentSource => {
+  const given = Object.entries(rules).filter(([, v]) => v !== undefined).map(([k]) => k);
+  return given.length === 1 && INDEX_SERVED_RULES.has(given[0] ?? '') ? 'members' : 'facts';
+};
+
 /**
  * How many of the org's (non-deleted) members the rules select, as the caller sees them. Read
  * from member_segment_facts, the live members' rule columns kept by triggers on members: the
- * same rows the member list reads from members, at a fraction of the bytes per member.
+ * same rows the member list reads from members, at a fraction of the bytes per member; or, for
+ * a rule that one members index answers (countSourceOf), from that index.
  */
 export const countSegment = async (tx: Tx, rules: SegmentRuleSet, ctx: SegmentContext): Promise<number> => {
-  const [r] = await tx<{ n: number }[]>`
-    select count(*)::int as n from public.member_segment_facts m
-    where m.org_id = ${ctx.orgId} ${segmentWhere(tx, rules, ctx, 'facts')}`;
+  const [r] =
+    countSourceOf(rules) === 'members'
+      ? await tx<{ n: number }[]>`
+          select count(*)::int as n from public.members m
+          where m.org_id = ${ctx.orgId} and m.deleted_at is null ${segmentWhere(tx, rules, ctx, 'members')}`
+      : await tx<{ n: number }[]>`
+          select count(*)::int as n from public.member_segment_facts m
+          where m.org_id = ${ctx.orgId} ${segmentWhere(tx, rules, ctx, 'facts')}`;
   return r?.n ?? 0;
 };
