@@ -9,7 +9,9 @@ import { forbidden, notFound } from './errors';
 // made without the values; for searches and filters over skewed data (a rare name vs 王, a
 // tag on 2 % vs 60 % of a store) the generic plan walks the store's newest-first index and
 // filters — measured at 1 M members: a rare pinyin 270 ms generic vs 3 ms custom. Planning
-// each time costs well under a millisecond. Transaction-local, so it is pooler-safe.
+// each time costs a few milliseconds under RLS (the policies' subqueries are planned with it),
+// so only requests whose statements are skewed by their values ask for it. Transaction-local,
+// so it is pooler-safe.
 //
 // orgId: the caller's org as the policies see it (private.jwt_org_id()). Queries that name it as
 // a value rather than as `(select private.jwt_org_id())` are planned with it: the planner then

@@ -242,7 +242,7 @@ export type CustomerListQuery = z.output<typeof customerListInputSchema>;
 const PROBE_WINDOW = 1500;
 // Matches of a pinyin prefix read through its indexes before the probe takes over. (An object:
 // the workbench tests lower it so that a small demo store walks both paths.)
-export const listTuning = { prefixCandidates: 300 };
+export const listTuning = { prefixCandidates: 600 };
 
 // The request's work inside the person's transaction.
 export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promise<z.input<typeof customerListOutputSchema>> => {

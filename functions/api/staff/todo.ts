@@ -24,7 +24,11 @@ const diffDays = (from: string, to: string): number => Math.round((Date.parse(`$
 export const todoInTx = async (tx: Tx, input: z.output<typeof todoInputSchema>): Promise<z.input<typeof todoOutputSchema>> => {
   // The reads below do not depend on each other: each stage's statements are sent together and
   // travel in one round trip (one connection runs them in order), not one after another.
-  const [staff, zone] = await Promise.all([requireStaff(tx, { customPlans: true }), brandToday(tx)]);
+  // Generic plans (no customPlans): every statement here is one caller's slice through an index
+  // keyed by associate or store, which no value skews, and under RLS planning is the dearer part:
+  // at 1 M members custom plans cost ~3 ms a statement, and the list's p95 went from 52 to 33 ms
+  // without them (4 clients).
+  const [staff, zone] = await Promise.all([requireStaff(tx), brandToday(tx)]);
   const { today, timeZone } = zone;
   const [scoped, inScope] = await Promise.all([
     customerWhere(tx, { scope: input.scope, birthday: 'week' }, staff, { zone }),
