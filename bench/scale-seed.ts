@@ -679,26 +679,22 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
 
       if (ddl) phases.indexes = await restoreDeferredDdl(tx, ddl, log);
 
-      // Name fragments for search (member_search_terms, where the schema has it): what the
-      // members insert trigger writes, rebuilt set-based after the load.
-      const [terms] = await tx<{ ok: boolean }[]>`select to_regclass('public.member_search_terms') is not null as ok`;
-      if (terms?.ok) {
-        const t9 = Date.now();
-        const [built] = await tx<{ n: string }[]>`select private.rebuild_member_search_terms(${orgId})::text as n`;
-        counts.member_search_terms = Number(built?.n ?? 0);
-        phases.member_search_terms = Date.now() - t9;
-        log(`member_search_terms ${Number(built?.n ?? 0).toLocaleString('en-US')} in ${((Date.now() - t9) / 1000).toFixed(1)} s`);
-      }
-      // Segment facts (member_segment_facts, where the schema has it): the rule columns of the
-      // live members, kept by triggers on members that the load skipped (and the consent and RFM
-      // writes above, made with triggers off); copied set-based from the final member rows.
-      const [facts] = await tx<{ ok: boolean }[]>`select to_regclass('public.member_segment_facts') is not null as ok`;
-      if (facts?.ok) {
-        const t10 = Date.now();
-        const [built] = await tx<{ n: string }[]>`select private.rebuild_member_segment_facts(${orgId})::text as n`;
-        counts.member_segment_facts = Number(built?.n ?? 0);
-        phases.member_segment_facts = Date.now() - t10;
-        log(`member_segment_facts ${Number(built?.n ?? 0).toLocaleString('en-US')} in ${((Date.now() - t10) / 1000).toFixed(1)} s`);
+      // Tables that triggers on members keep, where the schema has them: the name fragments for
+      // search (member_search_terms) and the rule columns of the live members (member_segment_facts).
+      // The load skipped those triggers (and the consent and RFM writes above ran with triggers
+      // off), so each is rebuilt set-based from the final member rows by its own function.
+      const derived = [
+        ['member_search_terms', tx`select private.rebuild_member_search_terms(${orgId})::text as n`],
+        ['member_segment_facts', tx`select private.rebuild_member_segment_facts(${orgId})::text as n`],
+      ] as const;
+      for (const [table, rebuild] of derived) {
+        const [exists] = await tx<{ ok: boolean }[]>`select to_regclass(${`public.${table}`}) is not null as ok`;
+        if (!exists?.ok) continue;
+        const t0 = Date.now();
+        const [built] = (await rebuild) as unknown as { n: string }[];
+        counts[table] = Number(built?.n ?? 0);
+        phases[table] = Date.now() - t0;
+        log(`${table} ${(counts[table] ?? 0).toLocaleString('en-US')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }
       // Dashboard counters (issue 7): kept by statement triggers on members and interactions,
       // which the replica-mode load skipped; recounted from the loaded rows in one pass.
