@@ -128,15 +128,21 @@ const tagFilter = async (tx: Tx, orgId: string, tagIds: string[], scope: Scope, 
   }
   // One pass over the store's slice of member_tags for all chosen tags, keeping the members
   // that matched every group (measured at 1 M: one grouped pass beats one IN-subquery per group).
+  // A member's groups as bits (bit_or, at most MAX_TAG_FILTER of them) rather than
+  // count(distinct …), which Postgres can only aggregate by sorting; and the matches as an array
+  // of ids, read through members' primary key: this path serves combinations too rare for the
+  // list's probe, and as an IN-subquery the planner hashed them against every member of the store.
+  // Measured at 1 M members, 3 tags in a 37 k store (211 matches of 15,633 tag rows): 46 → 23 ms.
   const ids = [...groups.values()].flat();
   const groupOf = [...groups.values()].flatMap((g, i) => g.map(() => i));
+  const everyGroup = 2 ** groups.size - 1;
   return {
-    frag: tx`and m.id in (
+    frag: tx`and m.id = any (array(
       select mt.member_id from public.member_tags mt
       join unnest(${ids}::uuid[], ${groupOf}::int[]) as chosen(tag_id, grp) on chosen.tag_id = mt.tag_id
       where mt.org_id = ${orgId} ${storeFilter(tx, 'mt', scope)}
       group by mt.member_id
-      having count(distinct chosen.grp) = ${groups.size})`,
+      having bit_or(1::bigint << chosen.grp) = ${everyGroup}::bigint))`,
   };
 };
 
