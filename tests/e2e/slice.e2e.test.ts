@@ -128,7 +128,8 @@ describeIfReady('foundation slice in the browser (H5)', () => {
       (await app.sql<{ n: number }[]>`select count(*)::int as n from public.member_tags where member_id = ${memberId} and tag_id = ${tagId}`)[0]?.n ?? -1;
 
     await page.locator(`#${chipId}`).click();
-    await page.locator(`#${chipId}.tag-chip--on`).waitFor();
+    // On and no longer busy: the chip turns on before the request ends, and a tap while busy is ignored.
+    await page.locator(`#${chipId}.tag-chip--on:not(.chip--busy)`).waitFor();
     expect(await tagged()).toBe(1);
 
     await page.locator(`#${chipId}`).click();

@@ -88,7 +88,8 @@ describeIfReady('associates\' workbench in the browser (H5)', () => {
     const chip = page.locator('.tag-chip:not(.tag-chip--on)').first();
     const chipId = (await chip.getAttribute('id')) ?? '';
     await page.locator(`#${chipId}`).click();
-    await page.locator(`#${chipId}.tag-chip--on`).waitFor();
+    // On and no longer busy: the chip turns on before the request ends, and a tap while busy is ignored.
+    await page.locator(`#${chipId}.tag-chip--on:not(.chip--busy)`).waitFor();
     const [tagged] = await app.sql<{ n: number }[]>`select count(*)::int as n from public.member_tags where member_id = ${m.id} and tag_id = ${chipId.replace(/^tag-/, '')}`;
     expect(tagged?.n).toBe(1);
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { customerCardInputSchema, type CustomerCardOutput } from '@shared/schemas/customer-card.schema';
@@ -32,13 +32,21 @@ export default function CustomerPage() {
   const idCheck = customerCardInputSchema.safeParse({ id: params.id ?? '' });
   const memberId = idCheck.success ? idCheck.data.id : null;
 
+  // Tag taps since the page loaded. A card read that began before a later tap is not shown: its
+  // tags predate that tap (a single-choice group's re-read landing after the next tap's removal
+  // would show the tag on again while the customer no longer has it).
+  const tagTaps = useRef(0);
+
   const loadCard = async (): Promise<void> => {
     if (!memberId) {
       setState('not-found');
       return;
     }
+    const tapsAtStart = tagTaps.current;
     try {
-      setCard(await api.customer(memberId));
+      const next = await api.customer(memberId);
+      if (tagTaps.current !== tapsAtStart) return;
+      setCard(next);
       setState('ready');
     } catch (e) {
       if (isApiError(e) && e.status === 404) setState('not-found');
@@ -86,6 +94,7 @@ export default function CustomerPage() {
   const toggleTag = async (tagId: string, groupId: string): Promise<void> => {
     if (!card || busyTags.has(tagId)) return;
     const tagged = card.tags.some((t) => t.id === tagId);
+    tagTaps.current += 1;
     setBusyTags((s) => new Set(s).add(tagId));
     setError(null);
     try {
