@@ -684,14 +684,14 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
       // The load skipped those triggers (and the consent and RFM writes above ran with triggers
       // off), so each is rebuilt set-based from the final member rows by its own function.
       const derived = [
-        ['member_search_terms', tx`select private.rebuild_member_search_terms(${orgId})::text as n`],
-        ['member_segment_facts', tx`select private.rebuild_member_segment_facts(${orgId})::text as n`],
+        ['member_search_terms', () => tx<{ n: string }[]>`select private.rebuild_member_search_terms(${orgId})::text as n`],
+        ['member_segment_facts', () => tx<{ n: string }[]>`select private.rebuild_member_segment_facts(${orgId})::text as n`],
       ] as const;
       for (const [table, rebuild] of derived) {
         const [exists] = await tx<{ ok: boolean }[]>`select to_regclass(${`public.${table}`}) is not null as ok`;
         if (!exists?.ok) continue;
         const t0 = Date.now();
-        const [built] = (await rebuild) as unknown as { n: string }[];
+        const [built] = await rebuild();
         counts[table] = Number(built?.n ?? 0);
         phases[table] = Date.now() - t0;
         log(`${table} ${(counts[table] ?? 0).toLocaleString('en-US')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

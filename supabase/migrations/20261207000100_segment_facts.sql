@@ -179,13 +179,8 @@ create trigger members_segment_facts_truncate after truncate on public.members
 revoke execute on function private.members_segment_facts_after_insert(), private.members_segment_facts_after_delete(),
   private.members_segment_facts_after_update(), private.members_segment_facts_after_truncate() from public;
 
--- Backfill for databases that already hold members: one pass.
-insert into public.member_segment_facts (org_id, member_id, store_id, lifetime_spend_fen, last_purchase_at, birth_month, birth_day,
-  birth_leap_month, birthday_calendar, rfm_class, churn_state, marketing_consent, tier, region_code)
-select m.org_id, m.id, m.store_id, m.lifetime_spend_fen, m.last_purchase_at, m.birth_month, m.birth_day,
-       m.birth_leap_month, m.birthday_calendar, m.rfm_class, m.churn_state, m.marketing_consent, m.tier, m.region_code
-from public.members m
-where m.deleted_at is null;
+-- Backfill for databases that already hold members: each org rebuilt set-based.
+select private.rebuild_member_segment_facts(o.id) from public.orgs o;
 
 -- Policies --------------------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ import { checkRuleReferences, countSegment, loadSegment, segmentContext } from '
 // the rules change. One count(*) through the operator's RLS over member_segment_facts, the live
 // members' rule columns kept by triggers on members (tags: one grouped pass over member_tags), so
 // the count is at most one pass over a narrow table at 1 M members (bench/dashboard-operations.ts,
-// target 300 ms). The member list reads members with the same rules and finds the same members.
+// target 300 ms); a single RFM class, churn state or tier rule reads members' index of that
+// column instead (countSourceOf). The member list reads members with the same rules and finds
+// the same members.
 export default route({
   POST: person({
     input: segmentCountInputSchema,
