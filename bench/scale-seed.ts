@@ -704,6 +704,13 @@ export const seedScale = async (databaseUrl: string, options: ScaleSeedOptions):
         await tx`select public.rebuild_dashboard_counters(${orgId})`;
         phases.dashboard_counters = Date.now() - t6;
       }
+      // Tag counts per store (the customer list's estimate for tag combinations), likewise.
+      const [tagCounts] = await tx<{ ok: boolean }[]>`select to_regprocedure('public.rebuild_member_tag_counts(uuid)') is not null as ok`;
+      if (tagCounts?.ok) {
+        const t7 = Date.now();
+        await tx`select public.rebuild_member_tag_counts(${orgId})`;
+        phases.member_tag_counts = Date.now() - t7;
+      }
     });
 
     // VACUUM (not only ANALYZE): it sets the visibility map, so index-only scans work as they
@@ -740,6 +747,8 @@ const HANDLED_TRIGGERS = new Set([
   // Recounted after the load by public.rebuild_dashboard_counters().
   'members.members_counters_ins',
   'interactions.interactions_counters_ins',
+  // Recounted after the load by public.rebuild_member_tag_counts().
+  'member_tags.member_tags_counts_ins',
   // Marks the RLS helpers' per-transaction cache stale; a load has no cache to mark.
   'accounts.accounts_request_context',
 ]);

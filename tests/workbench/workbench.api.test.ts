@@ -111,6 +111,44 @@ describe('finding customers', () => {
     expect(anyOf.length).toBe(wantAny[0]?.n);
   });
 
+  // Both plans of a tag combination (the probe of the list's first members, and the join driven
+  // by the rarest group) for every scope, against SQL ground truth in the list's order, page by
+  // page: the estimate only chooses between them, so each must be exact on its own.
+  describe.each(['always', 'never', 'estimate'] as const)('tag combinations, probe %s', (tagProbe) => {
+    beforeAll(() => {
+      listTuning.tagProbe = tagProbe;
+    });
+    afterAll(() => {
+      listTuning.tagProbe = 'estimate';
+    });
+    test.each<[string, () => string, Record<string, string>, 'store' | 'stores' | 'org' | 'mine']>([
+      ['an associate, their store, two groups', () => wang, { scope: 'store' }, 'store'],
+      ['an associate, their store, by spend, two per page', () => wang, { scope: 'store', sort: 'spend', limit: '2' }, 'store'],
+      ['an associate, their own customers', () => wang, { scope: 'mine' }, 'mine'],
+      ['a manager, their stores', () => chen, { scope: 'store' }, 'stores'],
+      ['an operator, the whole org (members without a store too)', () => operator, { scope: 'store' }, 'org'],
+    ])('%s', async (_name, token, params, scope) => {
+      const tags = await app.sql<{ id: string; group: string }[]>`
+        select t.id, g.name as group from public.tags t join public.tag_groups g on g.id = t.group_id
+        where g.name in ('兴趣偏好', '尺码') and t.retired_at is null order by t.name`;
+      const interest = tags.filter((t) => t.group === '兴趣偏好').slice(0, 3).map((t) => t.id);
+      const size = tags.filter((t) => t.group === '尺码').slice(0, 1).map((t) => t.id);
+      const caller = scope === 'mine' ? ids.wang : scope === 'stores' ? ids.chen : null;
+      const got = await all(token(), { ...params, tagIds: [...interest, ...size].join(',') });
+      const order = params.sort === 'spend' ? app.sql`lifetime_spend_fen desc, id desc` : app.sql`joined_at desc, id desc`;
+      const want = await app.sql<{ id: string }[]>`
+        select m.id from public.members m where m.deleted_at is null
+          ${scope === 'store' ? app.sql`and m.store_id = ${ids.s1}` : app.sql``}
+          ${scope === 'mine' ? app.sql`and m.associate_id = ${caller}` : app.sql``}
+          ${scope === 'stores' ? app.sql`and m.store_id in (select store_id from public.staff_stores where staff_id = ${caller})` : app.sql``}
+          and exists (select 1 from public.member_tags mt where mt.member_id = m.id and mt.tag_id = any (${interest}::uuid[]))
+          and exists (select 1 from public.member_tags mt where mt.member_id = m.id and mt.tag_id = any (${size}::uuid[]))
+        order by ${order}`;
+      expect(want.length).toBeGreaterThan(0);
+      expect(got.map((m) => m.id)).toEqual(want.map((m) => m.id));
+    });
+  });
+
   test('birthday this month (solar and lunar keys), never contacted, purchased after a date', async () => {
     const today = localDate(new Date(), 'Asia/Shanghai');
     const keys = birthdayKeysFor(windowDates('month', today));

@@ -94,7 +94,7 @@ const searchFilter = (tx: Tx, orgId: string, q: string | undefined, scope: Scope
 // Which members: my own customers, one store, the caller's stores, or (operators and admins,
 // whom RLS already limits to their org) the whole org.
 type Scope = { owner: string } | { storeId: string } | 'myStores' | 'org';
-const storeFilter = (tx: Tx, alias: 'm' | 'mt' | 't', scope: Scope) => {
+const storeFilter = (tx: Tx, alias: 'm' | 't' | 'g0', scope: Scope) => {
   const col = tx(`${alias}.store_id`);
   if (scope === 'org') return tx``;
   if (scope === 'myStores') return tx`and ${col} = any ((select private.my_store_ids())::uuid[])`;
@@ -113,36 +113,53 @@ const scopeFilter = (tx: Tx, scope: Scope, storeId: string | undefined) => {
 // is proportional to the tagged members of the store; for "my customers", probe per customer.
 // (Fragments are thenables: an async function must wrap them, or returning one would run it.)
 type Fragment = { frag: PendingQuery<PgRow[]> };
-const tagFilter = async (tx: Tx, orgId: string, tagIds: string[], scope: Scope, perMember: boolean): Promise<Fragment> => {
-  if (tagIds.length === 0) return { frag: tx`` };
+// The chosen tags by group (a tag id that is not the org's is a 400).
+export type TagGroups = string[][];
+const tagGroupsOf = async (tx: Tx, orgId: string, tagIds: string[]): Promise<TagGroups> => {
+  if (tagIds.length === 0) return [];
   const tags = await tx<{ id: string; group_id: string }[]>`
     select id, group_id from public.tags where org_id = ${orgId} and id = any (${tagIds}::uuid[])`;
   if (tags.length !== tagIds.length) throw invalid('tagIds', 'names a tag that does not exist');
   const groups = new Map<string, string[]>();
   for (const t of tags) groups.set(t.group_id, [...(groups.get(t.group_id) ?? []), t.id]);
+  return [...groups.values()];
+};
+const tagFilter = (tx: Tx, orgId: string, groups: TagGroups, scope: Scope, perMember: boolean): Fragment => {
+  if (groups.length === 0) return { frag: tx`` };
   if (perMember || (typeof scope === 'object' && 'owner' in scope)) {
-    const perGroup = [...groups.values()].map(
+    const perGroup = groups.map(
       (ids) => tx`and exists (select 1 from public.member_tags mt where mt.org_id = m.org_id and mt.member_id = m.id and mt.tag_id = any (${ids}::uuid[]))`,
     );
     return { frag: perGroup.reduce((acc, f) => tx`${acc} ${f}`, tx``) };
   }
-  // One pass over the store's slice of member_tags for all chosen tags, keeping the members
-  // that matched every group (measured at 1 M: one grouped pass beats one IN-subquery per group).
-  // A member's groups as bits (bit_or, at most MAX_TAG_FILTER of them) rather than
-  // count(distinct …), which Postgres can only aggregate by sorting; and the matches as an array
-  // of ids, read through members' primary key: this path serves combinations too rare for the
-  // list's probe, and as an IN-subquery the planner hashed them against every member of the store.
-  // Measured at 1 M members, 3 tags in a 37 k store (211 matches of 15,633 tag rows): 46 → 23 ms.
-  const ids = [...groups.values()].flat();
-  const groupOf = [...groups.values()].flatMap((g, i) => g.map(() => i));
-  const everyGroup = 2 ** groups.size - 1;
+  // The members of the scope carrying a tag of the first group, kept when they carry one of each
+  // other group: a join driven by the first group (the list passes the rarest first). In one
+  // store, each group of one tag is a range of member_tags_tag_idx in member order, so the
+  // planner merges the two rarest ranges and probes the index for the rest (a tag given as
+  // `= any (array)` or a store as `= any (…)` would make the range unordered, and the join 3,600
+  // index probes instead of one merge). The matches come as an array of ids, read through
+  // members' primary key: this path serves combinations too rare for the list's probe, and as
+  // an IN-subquery the planner hashed them against every member of the store. Measured at 1 M
+  // members, 3 tags in a 37 k store (211 matches of 15,633 tag rows): 23 ms as one grouped pass
+  // over every chosen tag's rows, 3.8 ms as this join. (A member's tags carry its store, so in
+  // several stores each probe still names the member's.)
+  const tagIs = (alias: string, ids: string[]) =>
+    ids.length === 1 ? tx`${tx(alias)}.tag_id = ${ids[0] ?? ''}` : tx`${tx(alias)}.tag_id = any (${ids}::uuid[])`;
+  const sameStore = (alias: string) =>
+    typeof scope === 'object' && 'storeId' in scope
+      ? tx`and ${tx(alias)}.store_id = ${scope.storeId}`
+      : scope === 'org' ? tx`` : tx`and ${tx(alias)}.store_id = g0.store_id`;
+  const [first = [], ...rest] = groups;
+  const others = rest.map((ids, i) => {
+    const g = `g${i + 1}`;
+    return tx`and exists (select 1 from public.member_tags ${tx(g)} where ${tx(g)}.org_id = g0.org_id and ${tagIs(g, ids)}
+      ${sameStore(g)} and ${tx(g)}.member_id = g0.member_id)`;
+  });
   return {
     frag: tx`and m.id = any (array(
-      select mt.member_id from public.member_tags mt
-      join unnest(${ids}::uuid[], ${groupOf}::int[]) as chosen(tag_id, grp) on chosen.tag_id = mt.tag_id
-      where mt.org_id = ${orgId} ${storeFilter(tx, 'mt', scope)}
-      group by mt.member_id
-      having bit_or(1::bigint << chosen.grp) = ${everyGroup}::bigint))`,
+      select g0.member_id from public.member_tags g0
+      where g0.org_id = ${orgId} and ${tagIs('g0', first)} ${storeFilter(tx, 'g0', scope)}
+      ${others.reduce((acc, f) => tx`${acc} ${f}`, tx``)}))`,
   };
 };
 
@@ -194,7 +211,8 @@ export const customerWhere = async (
   filter: CustomerFilter,
   staff: StaffCaller,
   // zone: the brand's date and zone when the caller has read them already (else read here if needed).
-  opts: { orderedByJoined?: boolean; tagProbe?: boolean; zone?: { today: string; timeZone: string } } = {},
+  // tagGroups: the filter's tags already resolved (else read here).
+  opts: { orderedByJoined?: boolean; tagProbe?: boolean; zone?: { today: string; timeZone: string }; tagGroups?: TagGroups } = {},
 ): Promise<CustomerWhere> => {
   let scope = resolveScope(filter, staff);
   if (filter.purchasedAfter && filter.purchasedBefore && filter.purchasedAfter >= filter.purchasedBefore) {
@@ -208,15 +226,15 @@ export const customerWhere = async (
     // (measured at 1 M members: a 2-character name search went from ~540 ms to a few ms).
     // RLS still decides what is visible; this only shapes the plan.
     const ids = staff.storeIds;
-    // Not with a tag filter: there the `= any(...)` shape lets the planner hash the store's
-    // tagged members, which measured faster (p95 330 vs 510 ms at 1 M; both still too slow).
-    if (ids.length === 1 && ids[0] && (opts.tagProbe || splitTagIds(filter.tagIds).length === 0)) scope = { storeId: ids[0] };
+    // With a tag filter too: its rare-combination join merges the store's ranges of the tags.
+    if (ids.length === 1 && ids[0]) scope = { storeId: ids[0] };
   }
   // The zone and the tags' groups are independent reads: sent together, one round trip.
-  const [{ today, timeZone }, tags] = await Promise.all([
+  const [{ today, timeZone }, groups] = await Promise.all([
     opts.zone ?? (needsZone ? brandToday(tx) : { today: '', timeZone: DEFAULT_TIME_ZONE }),
-    tagFilter(tx, staff.orgId, splitTagIds(filter.tagIds), scope, opts.tagProbe ?? false),
+    opts.tagGroups ?? tagGroupsOf(tx, staff.orgId, splitTagIds(filter.tagIds)),
   ]);
+  const tags = tagFilter(tx, staff.orgId, groups, scope, opts.tagProbe ?? false);
   const search = searchFilter(tx, staff.orgId, filter.q, scope, opts.orderedByJoined ?? false);
   const base = tx`
     ${scopeFilter(tx, scope, filter.storeId)}
@@ -246,9 +264,47 @@ export type CustomerListQuery = z.output<typeof customerListInputSchema>;
 
 // Members of the scope read in order before the probe gives up (see listCustomersInTx).
 const PROBE_WINDOW = 1500;
-// Matches of a pinyin prefix read through its indexes before the probe takes over. (An object:
-// the workbench tests lower it so that a small demo store walks both paths.)
-export const listTuning = { prefixCandidates: 600 };
+// Matches of a pinyin prefix read through its indexes before the probe takes over; and for tag
+// combinations, whether the probe is tried as estimated (probeCanFindPage) or always / never.
+// (An object: the workbench tests set them so that a small demo store walks every path.)
+export const listTuning: { prefixCandidates: number; tagProbe: 'estimate' | 'always' | 'never' } = { prefixCandidates: 600, tagProbe: 'estimate' };
+
+// How many members of the list's stores carry each chosen tag, and how many members those stores
+// have (migration 20261207000200; delta rows summed). Null for "my customers": there every
+// filter is tested per customer of the associate, a few hundred, and no estimate is needed.
+type TagStats = { members: number; perTag: Map<string, number> };
+const tagCountsIn = async (tx: Tx, staff: StaffCaller, scope: Scope, tagIds: string[]): Promise<TagStats | null> => {
+  if (typeof scope === 'object' && 'owner' in scope) return null;
+  const stores = scope === 'org' ? null : scope === 'myStores' ? staff.storeIds : [scope.storeId];
+  const rows = await tx<{ tag_id: string | null; n: string }[]>`
+    select null::uuid as tag_id, private.visible_member_count(${stores}::uuid[])::text as n
+    union all
+    select c.tag_id, sum(c.n)::text from public.member_tag_counts c
+    where c.org_id = ${staff.orgId} and c.tag_id = any (${tagIds}::uuid[]) ${stores ? tx`and c.store_id = any (${stores}::uuid[])` : tx``}
+    group by c.tag_id`;
+  const perTag = new Map<string, number>();
+  let members = 0;
+  for (const r of rows) {
+    if (r.tag_id === null) members = Number(r.n);
+    else perTag.set(r.tag_id, Number(r.n));
+  }
+  return { members, perTag };
+};
+
+// Whether the probe's window (the next PROBE_WINDOW members in the list's order) is expected to
+// hold a page of members carrying every chosen group, taking each group's share of the stores'
+// members as independent. Tags that go together (休闲 and 活跃) make the true share larger, so
+// the probe is still tried down to half a page expected; below that it almost never finds one
+// (休闲 + 羽绒服 + 活跃 in a 37 k store: 3.6 expected, 8.5 found among 1,500, page 21), and its
+// ~12 ms at 1 M members were spent before the grouped pass anyway. Without counts (a store
+// loaded around the triggers and not recounted) the probe is tried, as before the counts.
+const groupCount = (stats: TagStats, ids: string[]): number => ids.reduce((sum, id) => sum + (stats.perTag.get(id) ?? 0), 0);
+export const probeCanFindPage = (stats: TagStats, groups: TagGroups, page: number): boolean => {
+  if (stats.members <= 0) return true;
+  let share = 1;
+  for (const ids of groups) share *= Math.min(1, groupCount(stats, ids) / stats.members);
+  return share * Math.min(PROBE_WINDOW, stats.members) >= page / 2;
+};
 
 // The request's work inside the person's transaction.
 export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promise<z.input<typeof customerListOutputSchema>> => {
@@ -270,8 +326,18 @@ export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promi
   // through their own indexes they are thousands of rows to fetch and sort.
   const pinyin = input.q !== undefined && /^[a-zA-Z]+$/.test(input.q);
   const hasTags = splitTagIds(input.tagIds).length > 0;
-  if ((hasTags || input.birthday !== undefined || pinyin) && (input.q === undefined || pinyin)) {
-    const probe = await customerWhere(tx, input, staff, { tagProbe: true });
+  const scope = resolveScope(input, staff);
+  const [chosenGroups, tagStats] = hasTags
+    ? await Promise.all([tagGroupsOf(tx, staff.orgId, splitTagIds(input.tagIds)), tagCountsIn(tx, staff, scope, splitTagIds(input.tagIds))])
+    : [[], null];
+  // Rarest group first: the rare-combination plan is driven by it (tagFilter).
+  const tagGroups = tagStats ? [...chosenGroups].sort((a, b) => groupCount(tagStats, a) - groupCount(tagStats, b)) : chosenGroups;
+  // A tag combination too rare for the probe to find a page among its window goes straight to
+  // the plan that reads only its matches (see probeCanFindPage).
+  const probeTags =
+    listTuning.tagProbe === 'estimate' ? !tagStats || probeCanFindPage(tagStats, tagGroups, limit + 1) : listTuning.tagProbe === 'always';
+  if ((hasTags || input.birthday !== undefined || pinyin) && (input.q === undefined || pinyin) && probeTags) {
+    const probe = await customerWhere(tx, input, staff, { tagProbe: true, tagGroups });
     // Pinyin typed on its own: most prefixes of two letters or more match a few dozen members
     // of a scope (wf: 84 of a 37 k store), which its prefix indexes return at once; the probe
     // would read 1,500 members to find none of them. So first take up to listTuning.prefixCandidates
@@ -306,7 +372,7 @@ export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promi
       limit ${limit + 1}`;
     if (probed.length > limit) return pageOf(probed, limit, sort);
   }
-  const where = await customerWhere(tx, input, staff, { orderedByJoined: sort === 'joined' });
+  const where = await customerWhere(tx, input, staff, { orderedByJoined: sort === 'joined', tagGroups: hasTags ? tagGroups : undefined });
   // The org as a value (see requireStaff): planned with it; RLS tests it again per row.
   const rows = await tx<Row[]>`
     select m.id, m.member_no, m.name, m.phone_masked, m.store_id, m.associate_id, m.joined_at,
