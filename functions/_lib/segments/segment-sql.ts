@@ -42,8 +42,13 @@ const datesOfMonth = (year: number, month: number): string[] => {
 // date falls in it this year (their keys, as the associates' birthday filter finds them).
 const birthdayMonthFilter = (q: Tx, month: number, today: string): SqlFragment => {
   const lunar = birthdayKeysFor(datesOfMonth(Number(today.slice(0, 4)), month)).filter((k) => k.calendar === 'lunar');
+  // The lunar months are named on their own as well (implied by the keys): with them both
+  // branches are ranges of the facts' birthday index (20261207000400), and a count reads only
+  // the month's members instead of every row.
+  const lunarMonths = [...new Set(lunar.map((k) => String(k.month)))];
   const lunarMatch = lunar.length
-    ? q`or (m.birthday_calendar = 'lunar' and (m.birth_month, m.birth_day, m.birth_leap_month) in (
+    ? q`or (m.birthday_calendar = 'lunar' and m.birth_month = any (${lunarMonths}::text[]::smallint[])
+          and (m.birth_month, m.birth_day, m.birth_leap_month) in (
           select * from unnest(${lunar.map((k) => String(k.month))}::text[]::smallint[], ${lunar.map((k) => String(k.day))}::text[]::smallint[],
                                ${lunar.map((k) => String(k.leapMonth))}::text[]::boolean[])))`
     : q``;
