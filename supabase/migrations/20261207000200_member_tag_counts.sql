@@ -4,12 +4,13 @@
 --
 -- The list finds a page of a tag combination in one of two ways (functions/api/staff/customers.ts):
 -- a probe of the next 1,500 members of the store in the list's order, each tested for the tags
--- (cheap when the combination is common: a page is among the first few hundred), or one grouped
--- pass over the chosen tags' rows of the store (cheap when it is rare: it reads only those).
--- Until now it always tried the probe first. For a combination matching under 1.4 % of a store
--- (休闲 + 羽绒服 + 活跃: 211 of 37,249) the probe could not find a page and its ~12 ms were lost
--- before the pass. With these counts the list estimates the matches first and skips the probe
--- when it cannot succeed. The counts only choose the plan: both plans return the same page.
+-- (cheap when the combination is common: a page is among the first few hundred), or a join over
+-- the chosen tags' rows of the store driven by the rarest group (cheap when it is rare: it reads
+-- only those). Until now it always tried the probe first. For a combination matching under 1.4 %
+-- of a store (休闲 + 羽绒服 + 活跃: 211 of 37,249) the probe could not find a page and its ~12 ms
+-- were lost before the join. With these counts the list estimates the matches first, skips the
+-- probe when it cannot succeed, and drives the join from the rarest group. The counts only choose
+-- the plan: both plans return the same page.
 --
 -- Delta rows, like the dashboards' counters (20261201003100): each statement on member_tags
 -- inserts one row per (store, tag) it changed (+n / −n), never updating a shared row in place, so
@@ -116,13 +117,11 @@ grant execute on function public.rebuild_member_tag_counts(uuid), public.compact
 
 -- The number of live members in the given stores that the caller may count: staff of the org,
 -- only stores they work in unless org-wide (null stores: all the caller's stores, which for
--- operators and admins is every store of the org; members without a store are not in it, an
--- estimate needs no more). Definer, because
--- member_counts is the operators' dashboard table (it breaks stores down by associate); this
--- returns only a total that the caller could count from members themselves, without reading the
--- store's rows to get it.
--- member_counts breaks each store down by associate, tier and class (~110 rows a store, 22 k an
--- org at 1 M members): its store index makes a store's total one short range.
+-- operators and admins is every store of the org; members without a store are left out, which
+-- an estimate can afford). Definer, because member_counts is the operators' dashboard table: it
+-- breaks each store down by associate, tier and class (~110 rows a store, 22 k an org at 1 M
+-- members). This returns only a total the caller could count from members themselves, read as
+-- one short range of member_counts_org_store_idx instead of the store's member rows.
 create or replace function private.visible_member_count(p_store_ids uuid[]) returns bigint
   language sql stable security definer set search_path = ''
 as $$

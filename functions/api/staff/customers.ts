@@ -111,7 +111,8 @@ const scopeFilter = (tx: Tx, scope: Scope, storeId: string | undefined) => {
 // Tags the WeCom way: ANY of the chosen tags of a group, for EVERY group with a chosen tag. In a
 // store scope read from member_tags' store slice (it carries the member's store), so the work
 // is proportional to the tagged members of the store; for "my customers", probe per customer.
-// (Fragments are thenables: an async function must wrap them, or returning one would run it.)
+// (Fragments are thenables, so they travel wrapped in an object: returned bare from an async
+// function, one would run.)
 type Fragment = { frag: PendingQuery<PgRow[]> };
 // The chosen tags by group (a tag id that is not the org's is a 400).
 export type TagGroups = string[][];
@@ -325,10 +326,11 @@ export const listCustomersInTx = async (tx: Tx, input: CustomerListQuery): Promi
   // A common tag pair or initial in a 37 k store is found within a few hundred members; read
   // through their own indexes they are thousands of rows to fetch and sort.
   const pinyin = input.q !== undefined && /^[a-zA-Z]+$/.test(input.q);
-  const hasTags = splitTagIds(input.tagIds).length > 0;
+  const tagIds = splitTagIds(input.tagIds);
+  const hasTags = tagIds.length > 0;
   const scope = resolveScope(input, staff);
   const [chosenGroups, tagStats] = hasTags
-    ? await Promise.all([tagGroupsOf(tx, staff.orgId, splitTagIds(input.tagIds)), tagCountsIn(tx, staff, scope, splitTagIds(input.tagIds))])
+    ? await Promise.all([tagGroupsOf(tx, staff.orgId, tagIds), tagCountsIn(tx, staff, scope, tagIds)])
     : [[], null];
   // Rarest group first: the rare-combination plan is driven by it (tagFilter).
   const tagGroups = tagStats ? [...chosenGroups].sort((a, b) => groupCount(tagStats, a) - groupCount(tagStats, b)) : chosenGroups;
